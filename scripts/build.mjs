@@ -1,0 +1,106 @@
+// Bundles the extension, the language server, the CLI and the webviews with esbuild.
+//   node scripts/build.mjs               development build with source maps
+//   node scripts/build.mjs --production  minified, for packaging
+//   node scripts/build.mjs --watch
+// A file under src/core/ or src/server/ that imports `vscode` fails the build: the core is plain
+// Node so the CLI, the language server and the tests can use it without an editor.
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** The layering rule, enforced where it cannot be skipped: at bundle time. */
+const vscodeOnlyInUi = {
+  name: 'vscode-only-in-ui',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) => {
+      const from = relative(root, args.importer).split(sep).join('/');
+      const allowed = from === 'src/extension.ts' || from.startsWith('src/ui/') || from.startsWith('test/e2e/');
+      if (!allowed) {
+        return {
+          errors: [
+            {
+              text: `${from} imports "vscode": only src/ui/ and src/extension.ts may. Move the vscode-specific part to src/ui/ and pass plain values into core.`,
+            },
+          ],
+        };
+      }
+      return { path: 'vscode', external: true };
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+  plugins: [vscodeOnlyInUi],
+};
+
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // ssh2's optional native crypto binding is built for one Node ABI and loads in neither VS Code's
+  // Electron nor node 24: leave it out so ssh2 uses its pure-JS fallback. cpu-features likewise.
+  external: ['vscode', 'cpu-features', '*/crypto/build/Release/sshcrypto.node'],
+};
+
+function webviewEntries() {
+  const dir = join(root, 'webview');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'main.ts')))
+    .map((d) => ({ in: join(dir, d.name, 'main.ts'), out: d.name }));
+}
+
+const builds = [
+  { ...nodeCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { server: 'src/server/main.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+];
+const webviews = webviewEntries();
+if (webviews.length > 0) {
+  builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: webviews, outdir: 'dist/webview' });
+}
+// Test bundle run inside the real VS Code's extension host (see test/e2e/).
+if (!production && existsSync(join(root, 'test/e2e/index.ts'))) {
+  builds.push({ ...nodeCommon, entryPoints: { index: 'test/e2e/index.ts' }, outdir: 'out/test/e2e', external: [...nodeCommon.external, 'mocha'] });
+}
+
+/** serialport finds its N-API binary with node-gyp-build(join(__dirname, '..')): from dist/ that is
+ * the extension's root, so the prebuilds are copied to <root>/prebuilds and ship in the .vsix. */
+function copyPrebuilds() {
+  const from = join(root, 'node_modules/@serialport/bindings-cpp/prebuilds');
+  const to = join(root, 'prebuilds');
+  rmSync(to, { recursive: true, force: true });
+  if (existsSync(from)) {
+    mkdirSync(to, { recursive: true });
+    cpSync(from, to, { recursive: true });
+  }
+}
+
+process.chdir(root);
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+copyPrebuilds();
+if (watch) {
+  for (const options of builds) {
+    const context = await esbuild.context(options);
+    await context.watch();
+  }
+  console.log('watching…');
+} else {
+  const results = await Promise.allSettled(builds.map((options) => esbuild.build(options)));
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length > 0) {
+    for (const f of failed) console.error(f.reason?.message ?? f.reason);
+    process.exit(1);
+  }
+}

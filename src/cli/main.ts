@@ -1,0 +1,48 @@
+import { exitStatusFor, toDevicesError, type DevicesError } from '../core/errors';
+
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export type CliCommand = (args: readonly string[], io: CliIo, signal: AbortSignal) => Promise<number>;
+
+const USAGE = `Usage: nixos-devices <command> [options]
+
+Commands:
+  help                       show this text
+  version                    print the version
+`;
+
+/** Runs one CLI invocation and returns its exit status. SIGINT cancels the running command. */
+export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }): Promise<number> {
+  const [name, ...rest] = argv;
+  const commands: Record<string, CliCommand> = {};
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === 'version' || name === '--version') {
+    io.stdout.write('0.1.0\n');
+    return 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    io.stderr.write(`nixos-devices: unknown command '${name}'.\n${USAGE}`);
+    return 2;
+  }
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await command(rest, io, controller.signal);
+  } catch (error) {
+    const devicesError: DevicesError = toDevicesError(error);
+    io.stderr.write(`nixos-devices: ${devicesError.message}\n`);
+    return exitStatusFor(devicesError);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,2 @@
+export { BufferLogger, SILENT_LOGGER } from './logger';
+export type { LogLevel, Logger } from './logger';
