@@ -26,6 +26,18 @@ export type DevicesErrorCode =
   | 'SSH_FAILED'
   | 'DEPLOY_ROLLED_BACK'
   | 'PORT_UNAVAILABLE'
+  | 'PARSE_FAILED'
+  | 'NOT_FOUND'
+  | 'UNSUPPORTED'
+  | 'TIMEOUT'
+  | 'PERMISSION_DENIED'
+  | 'ELEVATION_FAILED'
+  | 'IMAGE_TRUNCATED'
+  | 'IMAGE_CORRUPT'
+  | 'DEVICE_UNREACHABLE'
+  | 'AUTH_FAILED'
+  | 'DEPLOY_FAILED'
+  | 'PORT_IN_USE'
   | 'INTERNAL';
 
 /** A follow-up the user can take, as plain data so core stays free of `vscode`. */
