@@ -1,14 +1,43 @@
 /**
  * Composition root: builds the context and registers each feature. No logic lives here.
+ * VS Code says nothing when activation fails, so a failure is shown and logged, then rethrown.
  */
 import * as vscode from 'vscode';
+import { registerCommands } from './ui/commands';
+import { Config } from './ui/config';
+import type { Ctx } from './ui/ctx';
+import { FlakeWorkspace } from './ui/flake/flake-workspace';
+import { DevicesTreeProvider } from './ui/views/devices-tree';
+import { FlakeTreeProvider } from './ui/views/flake-tree';
+import { PortsTreeProvider } from './ui/views/ports-tree';
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): Ctx {
   const log = vscode.window.createOutputChannel('NixOS Devices', { log: true });
   context.subscriptions.push(log);
-  log.info('NixOS Devices activated');
+  try {
+    const config = new Config();
+    const flakes = new FlakeWorkspace(config, log);
+    const flakeTree = new FlakeTreeProvider(flakes);
+    const devicesTree = new DevicesTreeProvider(flakes, config);
+    context.subscriptions.push(config, flakes, flakeTree, devicesTree);
+    context.subscriptions.push(
+      vscode.window.createTreeView('nixosDevices.flake', { treeDataProvider: flakeTree, showCollapseAll: true }),
+      vscode.window.createTreeView('nixosDevices.devices', { treeDataProvider: devicesTree }),
+      vscode.window.createTreeView('nixosDevices.ports', { treeDataProvider: new PortsTreeProvider() }),
+    );
+    const ctx: Ctx = { extension: context, log, config, flakes, flakeTree, devicesTree };
+    registerCommands(ctx);
+    const manifest: unknown = context.extension.packageJSON;
+    const version = typeof manifest === 'object' && manifest !== null && 'version' in manifest ? String(manifest.version) : '?';
+    log.info(`NixOS Devices ${version} activated`);
+    return ctx;
+  } catch (error) {
+    log.error(error instanceof Error ? error : String(error));
+    void vscode.window.showErrorMessage(vscode.l10n.t('NixOS Devices failed to start: {0}', error instanceof Error ? error.message : String(error)));
+    throw error;
+  }
 }
 
 export function deactivate(): void {
-  // Disposables registered in context.subscriptions are released by VS Code.
+  // Everything is in context.subscriptions, which VS Code disposes.
 }

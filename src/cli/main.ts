@@ -1,4 +1,5 @@
 import { exitStatusFor, toDevicesError, type DevicesError } from '../core/errors';
+import { outputsCommand } from './outputs';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -12,14 +13,18 @@ export type CliCommand = (args: readonly string[], io: CliIo, signal: AbortSigna
 const USAGE = `Usage: nixos-devices <command> [options]
 
 Commands:
-  help                       show this text
-  version                    print the version
+  outputs [--json] [FLAKE_DIR]   list a flake's outputs: configurations, images, packages, deploy nodes
+  help                           show this text
+  version                        print the version
+
+Errors print as "nixos-devices: <message>"; the exit status is 1 for a failure, 2 for a usage
+error and 130 after Ctrl-C.
 `;
 
 /** Runs one CLI invocation and returns its exit status. SIGINT cancels the running command. */
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }): Promise<number> {
   const [name, ...rest] = argv;
-  const commands: Record<string, CliCommand> = {};
+  const commands: Record<string, CliCommand> = { outputs: outputsCommand };
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
@@ -40,7 +45,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     return await command(rest, io, controller.signal);
   } catch (error) {
     const devicesError: DevicesError = toDevicesError(error);
-    io.stderr.write(`nixos-devices: ${devicesError.message}\n`);
+    const where = devicesError.location === undefined ? '' : `${devicesError.location.file}:${devicesError.location.line}:${devicesError.location.column}: `;
+    io.stderr.write(`${where === '' ? 'nixos-devices: ' : `${where}error: `}${devicesError.message}\n`);
     return exitStatusFor(devicesError);
   } finally {
     process.removeListener('SIGINT', onSigint);

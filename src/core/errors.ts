@@ -47,8 +47,16 @@ export interface ErrorAction {
   readonly args?: readonly unknown[];
 }
 
+/** Where in a file the problem is (1-based line and column, as Nix and compilers print them). */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
 export interface DevicesErrorOptions {
   readonly detail?: string;
+  readonly location?: SourceLocation;
   readonly cause?: unknown;
   readonly actions?: readonly ErrorAction[];
 }
@@ -58,12 +66,14 @@ export class DevicesError extends Error {
   readonly code: DevicesErrorCode;
   readonly detail: string | undefined;
   readonly actions: readonly ErrorAction[];
+  readonly location: SourceLocation | undefined;
 
   constructor(code: DevicesErrorCode, message: string, options: DevicesErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.detail = options.detail;
     this.actions = options.actions ?? [];
+    this.location = options.location;
   }
 }
 

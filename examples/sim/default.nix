@@ -1,0 +1,59 @@
+# Stand-ins for nixpkgs' NixOS machinery, so the example needs no inputs. Each derivation is built
+# by /bin/sh with the build machine's tools (sandbox off), like the tests' Nix set-up.
+{ buildSystem }:
+let
+  mkDrv = name: script: attrs: derivation ({
+    inherit name;
+    system = buildSystem;
+    builder = "/bin/sh";
+    args = [ "-c" script ];
+    PATH = "/bin:/usr/bin:/sbin:/usr/sbin";
+  } // attrs);
+
+  # What pkgsCross sets on a derivation: built on buildSystem, runs on hostSystem.
+  crossAttrs = hostSystem: {
+    stdenv = { hostPlatform.system = hostSystem; buildPlatform.system = buildSystem; };
+  };
+in
+rec {
+  tool = { name, hostSystem }:
+    (mkDrv "${name}-0.1.0" ''
+      mkdir -p $out/bin
+      printf '#!/bin/sh\necho "${name} (stand-in) for ${hostSystem}"\n' > $out/bin/${name}
+      chmod +x $out/bin/${name}
+    '' { }) // crossAttrs hostSystem;
+
+  nixosSystem = { hostName, hostSystem, generation, kernelParams }:
+    let
+      kernel = mkDrv "linux-6.1.21-${hostSystem}" ''
+        mkdir -p $out
+        printf 'stand-in zImage for ${hostSystem}\n' > $out/zImage
+      '' { };
+      initrd = mkDrv "initrd-${hostName}" ''
+        mkdir -p $out
+        printf 'stand-in initrd\n' > $out/initrd
+      '' { };
+      toplevel = mkDrv "nixos-system-${hostName}-23.05.${generation}" ''
+        mkdir -p $out/bin
+        echo "23.05.${generation}" > $out/nixos-version
+        echo "${builtins.concatStringsSep " " kernelParams}" > $out/kernel-params
+        ln -s ${kernel}/zImage $out/kernel
+        ln -s ${initrd}/initrd $out/initrd
+        printf '#!/bin/sh\necho init\n' > $out/init
+        chmod +x $out/init
+        cp ${./switch-to-configuration.sh} $out/bin/switch-to-configuration
+        chmod +x $out/bin/switch-to-configuration
+      '' { };
+      sdImage = mkDrv "nixos-sd-image-23.05.${generation}-${hostSystem}.img" ''
+        sh ${./make-sd-image.sh} ${toplevel} "${hostName}" "${builtins.concatStringsSep " " kernelParams}"
+      '' { };
+    in
+    {
+      config = {
+        networking.hostName = hostName;
+        nixpkgs.hostPlatform.system = hostSystem;
+        nixpkgs.buildPlatform.system = buildSystem;
+        system.build = { inherit toplevel sdImage; };
+      };
+    };
+}

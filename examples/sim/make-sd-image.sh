@@ -1,0 +1,47 @@
+#!/bin/sh
+# Builds a small SD card image laid out as NixOS's sd-image module does: an MBR with a FAT
+# "FIRMWARE" partition at 8 MiB and a bootable ext4 "NIXOS_SD" holding /boot/extlinux/extlinux.conf
+# and the kernel and initrd, then compresses it to $out/sd-image/*.img.zst and names it in
+# nix-support/hydra-build-products, as Hydra products are named.
+set -eu
+toplevel="$1"; host="$2"; params="$3"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root="$work/root"
+mkdir -p "$root/boot/extlinux" "$root/boot/nixos" "$root/nix/var/nix/profiles" "$root/etc"
+kernel_name="$(basename "$(dirname "$(readlink -f "$toplevel/kernel")")")-zImage"
+initrd_name="$(basename "$(dirname "$(readlink -f "$toplevel/initrd")")")-initrd"
+cp "$toplevel/kernel" "$root/boot/nixos/$kernel_name"
+cp "$toplevel/initrd" "$root/boot/nixos/$initrd_name"
+cat > "$root/boot/extlinux/extlinux.conf" <<CONF
+# Generated file, all changes will be lost on nixos-rebuild!
+
+# Change this to e.g. nixos-42 to temporarily boot to an older configuration.
+DEFAULT nixos-default
+
+MENU TITLE ------------------------------------------------------------
+TIMEOUT 50
+
+LABEL nixos-default
+  MENU LABEL NixOS - Default
+  LINUX ../nixos/$kernel_name
+  INITRD ../nixos/$initrd_name
+  APPEND init=$toplevel/init $params
+  FDTDIR ../nixos/dtbs
+CONF
+echo "$host" > "$root/etc/hostname"
+img="$work/sd.img"
+fw_start=16384; fw_size=16384; root_start=$((fw_start + fw_size)); root_size=49152
+truncate -s $(( (root_start + root_size) * 512 )) "$img"
+printf 'label: dos\nstart=%s, size=%s, type=b\nstart=%s, size=%s, type=83, bootable\n' \
+  "$fw_start" "$fw_size" "$root_start" "$root_size" | sfdisk --quiet "$img"
+mkfs.vfat -n FIRMWARE -C "$work/fw.img" $((fw_size / 2)) >/dev/null
+printf 'stand-in firmware\n' > "$work/config.txt"
+mcopy -i "$work/fw.img" "$work/config.txt" ::config.txt
+mkfs.ext4 -q -F -L NIXOS_SD -d "$root" "$work/root.img" $((root_size / 2))k
+dd if="$work/fw.img" of="$img" bs=512 seek="$fw_start" conv=notrunc status=none
+dd if="$work/root.img" of="$img" bs=512 seek="$root_start" conv=notrunc status=none
+mkdir -p "$out/sd-image" "$out/nix-support"
+name="nixos-sd-image-$host-armv7l-linux.img.zst"
+zstd -q -19 "$img" -o "$out/sd-image/$name"
+echo "file sd-image $out/sd-image/$name" > "$out/nix-support/hydra-build-products"

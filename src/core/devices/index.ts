@@ -1,0 +1,2 @@
+export { listDevices } from './device-list';
+export type { Device } from './device-list';

@@ -1,0 +1,103 @@
+/**
+ * The extension's settings as typed, read-only values, with normalisers that turn any raw value
+ * (a hand-edited settings.json can hold anything) into a valid one or the default: a bad value
+ * never crashes a feature. ui/config.ts reads the raw values; everything else gets these.
+ */
+
+export interface DeviceSetting {
+  readonly name: string;
+  readonly host: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly system?: string;
+}
+
+export interface Settings {
+  readonly nixPath: string;
+  /** Environment overrides for nix; `undefined` removes a variable. */
+  readonly nixEnvironment: Readonly<Record<string, string | undefined>>;
+  readonly flakePaths: readonly string[];
+  readonly maxDiscoveredFlakes: number;
+  readonly devices: readonly DeviceSetting[];
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  nixPath: 'nix',
+  nixEnvironment: {},
+  flakePaths: [],
+  maxDiscoveredFlakes: 20,
+  devices: [],
+};
+
+/** Keys as they appear under `nixosDevices.` in settings.json. */
+export const SETTING_KEYS = {
+  nixPath: 'nix.path',
+  nixEnvironment: 'nix.environment',
+  flakePaths: 'flake.paths',
+  maxDiscoveredFlakes: 'flake.maxDiscovered',
+  devices: 'devices',
+} as const satisfies Record<keyof Settings, string>;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function normaliseString(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value.trim().length > 0 ? value.trim() : fallback;
+}
+
+export function normaliseInteger(value: unknown, fallback: number, min: number, max: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
+}
+
+export function normaliseStringList(value: unknown): readonly string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim().length > 0).map((v) => v.trim()) : [];
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function normaliseEnvironment(value: unknown): Readonly<Record<string, string | undefined>> {
+  if (!isRecord(value)) return {};
+  const env: Record<string, string | undefined> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (!ENV_NAME.test(key)) continue;
+    if (typeof v === 'string') env[key] = v;
+    else if (v === null) env[key] = undefined;
+  }
+  return env;
+}
+
+export function normaliseDevices(value: unknown): readonly DeviceSetting[] {
+  if (!Array.isArray(value)) return [];
+  const devices: DeviceSetting[] = [];
+  const seen = new Set<string>();
+  for (const raw of value) {
+    if (!isRecord(raw)) continue;
+    const name = normaliseString(raw['name'], '');
+    const host = normaliseString(raw['host'], '');
+    if (name === '' || host === '' || seen.has(name)) continue;
+    seen.add(name);
+    const port = normaliseInteger(raw['port'], 0, 1, 65535);
+    const user = normaliseString(raw['user'], '');
+    const system = normaliseString(raw['system'], '');
+    devices.push({
+      name,
+      host,
+      ...(port === 0 ? {} : { port }),
+      ...(user === '' ? {} : { user }),
+      ...(system === '' ? {} : { system }),
+    });
+  }
+  return devices;
+}
+
+/** Builds Settings from a raw getter (`key` without the `nixosDevices.` prefix). */
+export function readSettings(get: (key: string) => unknown): Settings {
+  return {
+    nixPath: normaliseString(get(SETTING_KEYS.nixPath), DEFAULT_SETTINGS.nixPath),
+    nixEnvironment: normaliseEnvironment(get(SETTING_KEYS.nixEnvironment)),
+    flakePaths: normaliseStringList(get(SETTING_KEYS.flakePaths)),
+    maxDiscoveredFlakes: normaliseInteger(get(SETTING_KEYS.maxDiscoveredFlakes), DEFAULT_SETTINGS.maxDiscoveredFlakes, 1, 200),
+    devices: normaliseDevices(get(SETTING_KEYS.devices)),
+  };
+}

@@ -1,0 +1,13 @@
+/** Every command id the extension registers; package.json's contributes.commands must list the
+ * same (test/unit/ui/command-ids.test.ts). Kept free of `vscode` so a unit test can import it. */
+export const COMMAND_IDS = [
+  'nixosDevices.refreshFlake',
+  'nixosDevices.copyInstallable',
+  'nixosDevices.revealFlake',
+  'nixosDevices.refreshDevices',
+  'nixosDevices.addDevice',
+  'nixosDevices.installCli',
+  'nixosDevices.showLog',
+] as const;
+
+export type CommandId = (typeof COMMAND_IDS)[number];

@@ -1,0 +1,38 @@
+/**
+ * The one table of commands: the only code that calls registerCommand. Each command is a plain
+ * function of the context; its id matches package.json (a unit test checks both lists agree).
+ */
+import * as vscode from 'vscode';
+import type { Ctx } from '../ctx';
+import { showError } from '../show-error';
+import { installCli, showLog } from './cli';
+import type { CommandId } from './command-ids';
+import { addDevice, refreshDevices } from './devices';
+import { copyInstallable, refreshFlake, revealFlake } from './flake';
+
+type CommandFactory = (ctx: Ctx) => (...args: never[]) => Promise<void>;
+
+export const COMMANDS = {
+  'nixosDevices.refreshFlake': refreshFlake,
+  'nixosDevices.copyInstallable': copyInstallable,
+  'nixosDevices.revealFlake': revealFlake,
+  'nixosDevices.refreshDevices': refreshDevices,
+  'nixosDevices.addDevice': addDevice,
+  'nixosDevices.installCli': installCli,
+  'nixosDevices.showLog': showLog,
+} as const satisfies Record<CommandId, CommandFactory>;
+
+export function registerCommands(ctx: Ctx): void {
+  for (const [id, factory] of Object.entries(COMMANDS) as [string, CommandFactory][]) {
+    const handler = factory(ctx) as (...args: unknown[]) => Promise<void>;
+    ctx.extension.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          await handler(...args);
+        } catch (error) {
+          await showError(error, ctx.log, id);
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The extension's context: what commands and views share. Built once in activate(); everything
+ * it owns is disposed with the extension.
+ */
+import type * as vscode from 'vscode';
+import type { Config } from './config';
+import type { FlakeWorkspace } from './flake/flake-workspace';
+import type { DevicesTreeProvider } from './views/devices-tree';
+import type { FlakeTreeProvider } from './views/flake-tree';
+
+export interface Ctx {
+  readonly extension: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly config: Config;
+  readonly flakes: FlakeWorkspace;
+  readonly flakeTree: FlakeTreeProvider;
+  readonly devicesTree: DevicesTreeProvider;
+}
