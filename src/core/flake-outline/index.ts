@@ -1,0 +1,2 @@
+export { flakeOutline, PER_SYSTEM } from './outline';
+export type { FlakeOutline, OutlineNode } from './outline';
