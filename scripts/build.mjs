@@ -87,9 +87,21 @@ function copyPrebuilds() {
   }
 }
 
+/** Each webview's stylesheet goes next to its bundle: dist/webview/<name>.css. */
+function copyWebviewStyles() {
+  for (const { out } of webviews) {
+    const css = join(root, 'webview', out, `${out}.css`);
+    if (existsSync(css)) {
+      mkdirSync(join(root, 'dist/webview'), { recursive: true });
+      cpSync(css, join(root, 'dist/webview', `${out}.css`));
+    }
+  }
+}
+
 process.chdir(root);
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 copyPrebuilds();
+copyWebviewStyles();
 if (watch) {
   for (const options of builds) {
     const context = await esbuild.context(options);

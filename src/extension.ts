@@ -3,13 +3,17 @@
  * VS Code says nothing when activation fails, so a failure is shown and logged, then rethrown.
  */
 import * as vscode from 'vscode';
+import { BuildStatusBar } from './ui/build/build-status-bar';
+import { NIX_TASK_TYPE, NixTaskProvider } from './ui/build/nix-task-provider';
 import { registerCommands } from './ui/commands';
 import { Config } from './ui/config';
 import type { Ctx } from './ui/ctx';
 import { FlakeWorkspace } from './ui/flake/flake-workspace';
+import { registerLanguageClient } from './ui/language/language-client';
 import { DevicesTreeProvider } from './ui/views/devices-tree';
 import { FlakeTreeProvider } from './ui/views/flake-tree';
 import { PortsTreeProvider } from './ui/views/ports-tree';
+import { BUILD_VIEW_TYPE, BuildPanel } from './ui/webviews/build-panel';
 
 export function activate(context: vscode.ExtensionContext): Ctx {
   const log = vscode.window.createOutputChannel('NixOS Devices', { log: true });
@@ -25,8 +29,20 @@ export function activate(context: vscode.ExtensionContext): Ctx {
       vscode.window.createTreeView('nixosDevices.devices', { treeDataProvider: devicesTree }),
       vscode.window.createTreeView('nixosDevices.ports', { treeDataProvider: new PortsTreeProvider() }),
     );
-    const ctx: Ctx = { extension: context, log, config, flakes, flakeTree, devicesTree };
+    const buildLog = vscode.window.createOutputChannel('NixOS Devices Build', 'log');
+    const buildStatus = new BuildStatusBar();
+    context.subscriptions.push(buildLog, buildStatus);
+    context.subscriptions.push(
+      vscode.tasks.registerTaskProvider(NIX_TASK_TYPE, new NixTaskProvider(context.extensionUri, flakes)),
+      vscode.window.registerWebviewPanelSerializer(BUILD_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => {
+          BuildPanel.revive(panel, context.extensionUri);
+        },
+      }),
+    );
+    const ctx: Ctx = { extension: context, log, config, flakes, flakeTree, devicesTree, buildLog, buildStatus };
     registerCommands(ctx);
+    registerLanguageClient(context, log);
     const manifest: unknown = context.extension.packageJSON;
     const version = typeof manifest === 'object' && manifest !== null && 'version' in manifest ? String(manifest.version) : '?';
     log.info(`NixOS Devices ${version} activated`);

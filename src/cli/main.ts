@@ -1,4 +1,6 @@
 import { exitStatusFor, toDevicesError, type DevicesError } from '../core/errors';
+import { buildCommand } from './build';
+import { lspCommand } from './lsp';
 import { outputsCommand } from './outputs';
 
 export interface CliIo {
@@ -14,6 +16,8 @@ const USAGE = `Usage: nixos-devices <command> [options]
 
 Commands:
   outputs [--json] [FLAKE_DIR]   list a flake's outputs: configurations, images, packages, deploy nodes
+  build [--json] INSTALLABLE...  build flake targets with live progress (nix's exit status)
+  lsp --stdio                    the language server, for any editor
   help                           show this text
   version                        print the version
 
@@ -24,7 +28,7 @@ error and 130 after Ctrl-C.
 /** Runs one CLI invocation and returns its exit status. SIGINT cancels the running command. */
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }): Promise<number> {
   const [name, ...rest] = argv;
-  const commands: Record<string, CliCommand> = { outputs: outputsCommand };
+  const commands: Record<string, CliCommand> = { outputs: outputsCommand, build: buildCommand, lsp: lspCommand };
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(USAGE);
     return name === undefined ? 2 : 0;

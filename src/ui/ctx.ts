@@ -3,6 +3,7 @@
  * it owns is disposed with the extension.
  */
 import type * as vscode from 'vscode';
+import type { BuildStatusBar } from './build/build-status-bar';
 import type { Config } from './config';
 import type { FlakeWorkspace } from './flake/flake-workspace';
 import type { DevicesTreeProvider } from './views/devices-tree';
@@ -15,4 +16,7 @@ export interface Ctx {
   readonly flakes: FlakeWorkspace;
   readonly flakeTree: FlakeTreeProvider;
   readonly devicesTree: DevicesTreeProvider;
+  /** Build output, its own channel, opened on request. */
+  readonly buildLog: vscode.OutputChannel;
+  readonly buildStatus: BuildStatusBar;
 }

@@ -21,3 +21,36 @@ export type { NixCliOptions, NixMessage, NixRunOptions, NixRunResult, NixVersion
 export { mapStorePath, mapStorePathsInText } from './source-paths';
 export type { SourceRoot } from './source-paths';
 export { resolveFlakeDirs } from './flake-dirs';
+export { buildArgs, outLinkName, runBuild, startBuild } from './build';
+export { BuildFailedError, localFlakeDir } from './build-failure';
+export type { BuildHandle, BuildOptions, BuildPhase, BuildResult, BuildTargetResult } from './build';
+export { BuildHistory } from './build-history';
+export type { BuildEstimate } from './build-history';
+export { expensiveReason, parseBuildPlan, planBuild } from './build-plan';
+export type { BuildPlan, ExpensiveBuild, PlanBuildOptions } from './build-plan';
+export { closureBytesOf, findSdImage, parseHydraBuildProducts, readClosureBytes } from './build-products';
+export type { BuildProduct } from './build-products';
+export { BuildProgress, DEFAULT_LOG_TAIL_LINES, DEFAULT_MAX_DERIVATIONS } from './build-progress';
+export type { BuildProgressOptions } from './build-progress';
+export { derivationName, packageName } from './build-progress-model';
+export type {
+  BuildMessage,
+  BuildProgressSnapshot,
+  DerivationCounts,
+  DerivationState,
+  DerivationStatus,
+  NixCounts,
+  TransferKind,
+  TransferStatus,
+} from './build-progress-model';
+export { buildDerivationTree, derivationEdges, parseDerivationGraph, readDerivationGraph } from './build-progress-tree';
+export type { DerivationGraph, DerivationNode, DerivationTreeNode, DerivationTreeOptions, TreeState } from './build-progress-tree';
+export {
+  checkForeignSystem,
+  findCrossVariant,
+  nixSystemOf,
+  parseBinfmtEntry,
+  readBinfmtHandlers,
+  readNixPlatformSettings,
+} from './foreign-system';
+export type { BinfmtHandler, ForeignSystemCheck, NativeBuildVerdict, NixPlatformSettings } from './foreign-system';

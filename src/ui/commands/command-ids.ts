@@ -8,6 +8,9 @@ export const COMMAND_IDS = [
   'nixosDevices.addDevice',
   'nixosDevices.installCli',
   'nixosDevices.showLog',
+  'nixosDevices.build',
+  'nixosDevices.showBuildView',
+  'nixosDevices.openBuildLog',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { showError } from '../show-error';
+import { build, openBuildLog, showBuildView } from './build';
 import { installCli, showLog } from './cli';
 import type { CommandId } from './command-ids';
 import { addDevice, refreshDevices } from './devices';
@@ -20,6 +21,9 @@ export const COMMANDS = {
   'nixosDevices.addDevice': addDevice,
   'nixosDevices.installCli': installCli,
   'nixosDevices.showLog': showLog,
+  'nixosDevices.build': build,
+  'nixosDevices.showBuildView': showBuildView,
+  'nixosDevices.openBuildLog': openBuildLog,
 } as const satisfies Record<CommandId, CommandFactory>;
 
 export function registerCommands(ctx: Ctx): void {

@@ -63,6 +63,11 @@ export class FlakeWorkspace implements vscode.Disposable {
     this.disposables.push(watcher);
   }
 
+  /** The nix command as the settings configure it (recreated when they change). */
+  get nixCli(): NixCli {
+    return this.nix;
+  }
+
   get trusted(): boolean {
     return vscode.workspace.isTrusted;
   }
