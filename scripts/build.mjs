@@ -6,33 +6,13 @@
 // Node so the CLI, the language server and the tests can use it without an editor.
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { vscodeOnlyInUi } from './layering-plugin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-
-/** The layering rule, enforced where it cannot be skipped: at bundle time. */
-const vscodeOnlyInUi = {
-  name: 'vscode-only-in-ui',
-  setup(build) {
-    build.onResolve({ filter: /^vscode$/ }, (args) => {
-      const from = relative(root, args.importer).split(sep).join('/');
-      const allowed = from === 'src/extension.ts' || from.startsWith('src/ui/') || from.startsWith('test/e2e/');
-      if (!allowed) {
-        return {
-          errors: [
-            {
-              text: `${from} imports "vscode": only src/ui/ and src/extension.ts may. Move the vscode-specific part to src/ui/ and pass plain values into core.`,
-            },
-          ],
-        };
-      }
-      return { path: 'vscode', external: true };
-    });
-  },
-};
 
 const common = {
   bundle: true,
@@ -40,7 +20,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [vscodeOnlyInUi],
+  plugins: [vscodeOnlyInUi(root)],
 };
 
 const nodeCommon = {
