@@ -19,6 +19,13 @@ export interface Settings {
   readonly flakePaths: readonly string[];
   readonly maxDiscoveredFlakes: number;
   readonly devices: readonly DeviceSetting[];
+  /** Out-links of builds go to `<flake>/<outLinkDir>/<attr>`; empty: no out-links. */
+  readonly buildOutLinkDir: string;
+  /** `--builders` for remote builders, e.g. `ssh://builder aarch64-linux`. */
+  readonly buildBuilders: string;
+  /** Build on another machine's store (`ssh-ng://host`); empty builds here. */
+  readonly buildHost: string;
+  readonly buildExtraArgs: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -27,6 +34,10 @@ export const DEFAULT_SETTINGS: Settings = {
   flakePaths: [],
   maxDiscoveredFlakes: 20,
   devices: [],
+  buildOutLinkDir: '.nixos-devices/results',
+  buildBuilders: '',
+  buildHost: '',
+  buildExtraArgs: [],
 };
 
 /** Keys as they appear under `nixosDevices.` in settings.json. */
@@ -36,6 +47,10 @@ export const SETTING_KEYS = {
   flakePaths: 'flake.paths',
   maxDiscoveredFlakes: 'flake.maxDiscovered',
   devices: 'devices',
+  buildOutLinkDir: 'build.outLinkDir',
+  buildBuilders: 'build.builders',
+  buildHost: 'build.buildHost',
+  buildExtraArgs: 'build.extraArgs',
 } as const satisfies Record<keyof Settings, string>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -99,5 +114,9 @@ export function readSettings(get: (key: string) => unknown): Settings {
     flakePaths: normaliseStringList(get(SETTING_KEYS.flakePaths)),
     maxDiscoveredFlakes: normaliseInteger(get(SETTING_KEYS.maxDiscoveredFlakes), DEFAULT_SETTINGS.maxDiscoveredFlakes, 1, 200),
     devices: normaliseDevices(get(SETTING_KEYS.devices)),
+    buildOutLinkDir: typeof get(SETTING_KEYS.buildOutLinkDir) === 'string' ? String(get(SETTING_KEYS.buildOutLinkDir)).trim() : DEFAULT_SETTINGS.buildOutLinkDir,
+    buildBuilders: normaliseString(get(SETTING_KEYS.buildBuilders), ''),
+    buildHost: normaliseString(get(SETTING_KEYS.buildHost), ''),
+    buildExtraArgs: normaliseStringList(get(SETTING_KEYS.buildExtraArgs)),
   };
 }
