@@ -43,6 +43,8 @@ function webviewEntries() {
 
 const builds = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  // The language client, required by the extension only when a Nix document opens.
+  { ...nodeCommon, entryPoints: { 'language-client': 'src/ui/language/language-client.ts' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { server: 'src/server/main.ts' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];

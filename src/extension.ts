@@ -9,7 +9,7 @@ import { registerCommands } from './ui/commands';
 import { Config } from './ui/config';
 import type { Ctx } from './ui/ctx';
 import { FlakeWorkspace } from './ui/flake/flake-workspace';
-import { registerLanguageClient } from './ui/language/language-client';
+import { registerLanguageClient } from './ui/language/register-language-client';
 import { DevicesTreeProvider } from './ui/views/devices-tree';
 import { FlakeTreeProvider } from './ui/views/flake-tree';
 import { PortsTreeProvider } from './ui/views/ports-tree';

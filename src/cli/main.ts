@@ -1,9 +1,13 @@
 import { exitStatusFor, toDevicesError, type DevicesError } from '../core/errors';
 import { buildCommand } from './build';
+import { drivesCommand } from './drives';
+import { flashCommand } from './flash';
 import { lspCommand } from './lsp';
 import { outputsCommand } from './outputs';
 
 export interface CliIo {
+  /** Where confirmations are read (process.stdin unless a caller gives one). */
+  readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly cwd: string;
@@ -17,6 +21,10 @@ const USAGE = `Usage: nixos-devices <command> [options]
 Commands:
   outputs [--json] [FLAKE_DIR]   list a flake's outputs: configurations, images, packages, deploy nodes
   build [--json] INSTALLABLE...  build flake targets with live progress (nix's exit status)
+  drives [--json]                list whole disks and whether an image may be written to them
+  flash IMAGE DEVICE [--yes] [--no-verify] [--allow-non-removable] [--unmount] [--eject] [--json]
+                                 write .img.zst/.xz/.gz/.img/.iso (or a Nix result) to a card,
+                                 verify it, and print both SHA-256 hashes
   lsp --stdio                    the language server, for any editor
   help                           show this text
   version                        print the version
@@ -28,7 +36,7 @@ error and 130 after Ctrl-C.
 /** Runs one CLI invocation and returns its exit status. SIGINT cancels the running command. */
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }): Promise<number> {
   const [name, ...rest] = argv;
-  const commands: Record<string, CliCommand> = { outputs: outputsCommand, build: buildCommand, lsp: lspCommand };
+  const commands: Record<string, CliCommand> = { outputs: outputsCommand, build: buildCommand, drives: drivesCommand, flash: flashCommand, lsp: lspCommand };
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(USAGE);
     return name === undefined ? 2 : 0;

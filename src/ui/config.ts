@@ -40,7 +40,7 @@ export class Config implements vscode.Disposable {
 
   /** Adds a device to nixosDevices.devices in the workspace (or user settings without one). */
   async appendDevice(device: DeviceSetting): Promise<void> {
-    const configuration = vscode.workspace.getConfiguration(SECTION);
+    const configuration = vscode.workspace.getConfiguration(SECTION, vscode.workspace.workspaceFolders?.[0]?.uri);
     const raw = configuration.get<unknown>(SETTING_KEYS.devices);
     const list = Array.isArray(raw) ? [...(raw as unknown[])] : [];
     list.push(device);
@@ -49,7 +49,8 @@ export class Config implements vscode.Disposable {
   }
 
   private read(): Settings {
-    const configuration = vscode.workspace.getConfiguration(SECTION);
+    // Resource-scoped settings are read for the first workspace folder (where the flake is).
+    const configuration = vscode.workspace.getConfiguration(SECTION, vscode.workspace.workspaceFolders?.[0]?.uri);
     return readSettings((key) => configuration.get<unknown>(key));
   }
 

@@ -26,6 +26,11 @@ export interface Settings {
   /** Build on another machine's store (`ssh-ng://host`); empty builds here. */
   readonly buildHost: string;
   readonly buildExtraArgs: readonly string[];
+  /** Offer loop devices and plain files as flash targets (never a system disk). */
+  readonly flashAllowNonRemovable: boolean;
+  readonly flashVerify: boolean;
+  /** How to get root for a device the user cannot write. */
+  readonly flashElevation: 'pkexec' | 'sudo';
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -38,6 +43,9 @@ export const DEFAULT_SETTINGS: Settings = {
   buildBuilders: '',
   buildHost: '',
   buildExtraArgs: [],
+  flashAllowNonRemovable: false,
+  flashVerify: true,
+  flashElevation: 'pkexec',
 };
 
 /** Keys as they appear under `nixosDevices.` in settings.json. */
@@ -51,6 +59,9 @@ export const SETTING_KEYS = {
   buildBuilders: 'build.builders',
   buildHost: 'build.buildHost',
   buildExtraArgs: 'build.extraArgs',
+  flashAllowNonRemovable: 'flash.allowNonRemovable',
+  flashVerify: 'flash.verify',
+  flashElevation: 'flash.elevation',
 } as const satisfies Record<keyof Settings, string>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -118,5 +129,8 @@ export function readSettings(get: (key: string) => unknown): Settings {
     buildBuilders: normaliseString(get(SETTING_KEYS.buildBuilders), ''),
     buildHost: normaliseString(get(SETTING_KEYS.buildHost), ''),
     buildExtraArgs: normaliseStringList(get(SETTING_KEYS.buildExtraArgs)),
+    flashAllowNonRemovable: get(SETTING_KEYS.flashAllowNonRemovable) === true,
+    flashVerify: get(SETTING_KEYS.flashVerify) !== false,
+    flashElevation: get(SETTING_KEYS.flashElevation) === 'sudo' ? 'sudo' : 'pkexec',
   };
 }

@@ -11,6 +11,8 @@ export const COMMAND_IDS = [
   'nixosDevices.build',
   'nixosDevices.showBuildView',
   'nixosDevices.openBuildLog',
+  'nixosDevices.flash',
+  'nixosDevices.ejectDrive',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -9,6 +9,7 @@ import { build, openBuildLog, showBuildView } from './build';
 import { installCli, showLog } from './cli';
 import type { CommandId } from './command-ids';
 import { addDevice, refreshDevices } from './devices';
+import { ejectDrive, flash } from './flash';
 import { copyInstallable, refreshFlake, revealFlake } from './flake';
 
 type CommandFactory = (ctx: Ctx) => (...args: never[]) => Promise<void>;
@@ -24,6 +25,8 @@ export const COMMANDS = {
   'nixosDevices.build': build,
   'nixosDevices.showBuildView': showBuildView,
   'nixosDevices.openBuildLog': openBuildLog,
+  'nixosDevices.flash': flash,
+  'nixosDevices.ejectDrive': ejectDrive,
 } as const satisfies Record<CommandId, CommandFactory>;
 
 export function registerCommands(ctx: Ctx): void {

@@ -1,6 +1,7 @@
 /**
  * Starts the bundled language server (dist/server.js) for `nix` documents and keeps it for the
- * extension's lifetime. The server asks for `nixosDevices.lint` per document; changing those
+ * extension's lifetime. Bundled on its own (dist/language-client.js) and loaded only when a Nix
+ * document opens: vscode-languageclient is most of the extension's size, and activation stays cheap. The server asks for `nixosDevices.lint` per document; changing those
  * settings is sent to it. Its traces go to their own channel, opened only on request.
  */
 import * as vscode from 'vscode';
@@ -26,22 +27,4 @@ export function createLanguageClient(context: vscode.ExtensionContext): Language
     outputChannel: vscode.window.createOutputChannel('NixOS Devices Language Server', { log: true }),
   };
   return new LanguageClient('nixosDevices', 'NixOS Devices Language Server', serverOptions, clientOptions);
-}
-
-/**
- * Starts the client when the first `nix` document is open (now or later), not at activation:
- * activation stays cheap in a workspace where no .nix file is opened.
- */
-export function registerLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
-  let client: LanguageClient | undefined;
-  const startWhenNeeded = (document: vscode.TextDocument): void => {
-    if (client !== undefined || document.languageId !== 'nix') return;
-    client = createLanguageClient(context);
-    context.subscriptions.push(client);
-    client.start().catch((error: unknown) => {
-      log.error(`the language server did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    });
-  };
-  vscode.workspace.textDocuments.forEach(startWhenNeeded);
-  vscode.workspace.onDidOpenTextDocument(startWhenNeeded, undefined, context.subscriptions);
 }

@@ -1,0 +1,2 @@
+export { elevatedFlashArgv, startElevatedFlash } from './elevated-flash';
+export type { ElevatedFlashOptions, ElevationMethod } from './elevated-flash';

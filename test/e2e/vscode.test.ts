@@ -1,0 +1,116 @@
+/**
+ * The extension inside a real VS Code (code-server 4.139.1 = VS Code 1.139.1, see
+ * test/harness/code-server.ts): VS Code's own extension-test mechanism runs the mocha suites of
+ * test/e2e/suite/ in the real extension host, then Playwright opens the workbench and the
+ * NixOS Devices sidebar and saves a screenshot to test-results/e2e/sidebar.png.
+ * Needs `npm run build` first (scripts/test.sh does it); installs code-server when absent.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  type CodeServer,
+  type CodeServerInstall,
+  chromiumAvailable,
+  CHROMIUM_PATH,
+  ensureCodeServer,
+  openWorkbench,
+  runExtensionTests,
+  startCodeServer,
+} from '../harness/code-server';
+import { nixTestEnv } from '../harness/nix';
+import { isAlive, processTree } from '../harness/process-tree';
+import { makeTempDir } from '../harness/temp-dir';
+
+const ROOT = join(__dirname, '..', '..');
+const TESTS_BUNDLE = join(ROOT, 'out', 'test', 'e2e', 'index.js');
+const RESULTS = join(ROOT, 'test-results', 'e2e');
+
+/** The workspace: a copy of examples/, the flake the README's start command opens. */
+const EXAMPLES = join(ROOT, 'examples');
+
+/** True in the page once every pane of the sidebar shows visible tree rows or welcome content. */
+const VIEWS_SHOW_CONTENT = `(() => {
+  const panes = [...document.querySelectorAll('.part.sidebar .pane')];
+  const shows = (pane) =>
+    [...pane.querySelectorAll('.pane-body .monaco-list-row, .pane-body .welcome-view-content')].some((e) => e.checkVisibility()) &&
+    !/no data provider/i.test(pane.textContent ?? '');
+  return panes.length > 0 && panes.every(shows);
+})()`;
+/** The extension host's own log and the extension's output channel. */
+const EXTENSION_LOGS = /exthost\d*\/(exthost\.log|nixos-devices)/;
+
+function checkPrerequisites(): void {
+  for (const built of [join(ROOT, 'dist', 'extension.js'), TESTS_BUNDLE]) {
+    if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first (scripts/test.sh does)`);
+  }
+  if (!chromiumAvailable()) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run scripts/install-system-deps.sh`);
+  if (!existsSync(join(EXAMPLES, 'flake.nix'))) throw new Error(`${EXAMPLES}/flake.nix is missing`);
+}
+
+describe('NixOS Devices in a real VS Code (code-server)', { timeout: 20 * 60_000 }, () => {
+  const workspace = makeTempDir('e2e-workspace');
+  let install: CodeServerInstall;
+  let server: CodeServer | undefined;
+
+  before(async () => {
+    checkPrerequisites();
+    install = ensureCodeServer();
+    cpSync(EXAMPLES, workspace.path, { recursive: true });
+    server = await startCodeServer({ install, workspace: workspace.path, env: nixTestEnv() });
+  });
+
+  after(async () => {
+    await server?.stop();
+    workspace.remove();
+  });
+
+  it('passes the mocha suites of test/e2e/suite/ inside the real extension host', { timeout: 10 * 60_000 }, async () => {
+    assert.ok(server);
+    const code = await runExtensionTests(server, {
+      extensionDevelopmentPath: ROOT,
+      extensionTestsPath: TESTS_BUNDLE,
+      onLog: (line) => process.stdout.write(`  [vscode] ${line}\n`),
+    });
+    assert.equal(code, 0, 'the in-VS-Code mocha run reported failures (see the [vscode] lines above)');
+  });
+
+  it('shows the NixOS Devices sidebar when its activity-bar item is clicked', { timeout: 5 * 60_000 }, async () => {
+    assert.ok(server);
+    const ui = await openWorkbench(server, { extensionDevelopmentPath: ROOT });
+    try {
+      const item = ui.page.locator('.activitybar .action-item [aria-label^="NixOS Devices"]').first();
+      await item.waitFor({ timeout: 120_000 });
+      await item.click();
+      const sidebar = ui.page.locator('.part.sidebar');
+      await sidebar.locator('.composite.title h2', { hasText: /NixOS Devices/i }).waitFor({ timeout: 60_000 });
+      // Each view shows what the extension gave it, tree rows or its welcome content, once the
+      // extension has activated (until then VS Code says "no data provider") and, for the Flake
+      // view, once nix has evaluated the flake: a view left empty or loading fails the test.
+      const panes = sidebar.locator('.pane');
+      // A string, not a function: tsx's transform would wrap a function in helpers the page lacks.
+      await ui.page.waitForFunction(VIEWS_SHOW_CONTENT, undefined, { timeout: 120_000 }).catch((error: unknown) => {
+        throw new Error(`the NixOS Devices views never showed content:\n${server?.readLogs(EXTENSION_LOGS).slice(-4000) ?? ''}`, { cause: error });
+      });
+      const titles = await panes.locator('.pane-header h3.title').allTextContents();
+      assert.ok(titles.some((t) => /flake/i.test(t)), `no Flake view in the sidebar: ${titles.join(', ')}`);
+      // No hover tooltip over the views in the picture: move away and let it fade.
+      await ui.page.mouse.move(800, 400);
+      await ui.page.keyboard.press('Escape');
+      await ui.page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+      mkdirSync(RESULTS, { recursive: true });
+      await ui.screenshot(join(RESULTS, 'sidebar.png'));
+    } finally {
+      await ui.close();
+    }
+  });
+
+  it('stops code-server and every process it started', { timeout: 60_000 }, async () => {
+    assert.ok(server);
+    const tree = processTree(server.pid);
+    assert.ok(tree.length > 1, 'code-server runs no child processes: the check would prove nothing');
+    await server.stop();
+    assert.deepEqual(tree.filter(isAlive).map((p) => p.pid), []);
+  });
+});
