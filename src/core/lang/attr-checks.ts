@@ -19,26 +19,13 @@ type Entry =
   | { readonly kind: 'value'; readonly inherited: boolean; readonly at: SyntaxNode };
 type AttrMap = Map<string, Entry>;
 
-const SET_KINDS = new Set(['AttrSet', 'LetAttrSet', 'LetIn']);
-
-export function checkAttributes(root: SyntaxNode, text: string, p: ParserState): void {
+/** Checks the sets, lets and lambdas in `p.scopeNodes`, inner ones first (as Nix's parser does:
+ * a literal set's attributes are known before it is merged anywhere). */
+export function checkAttributes(text: string, p: ParserState): void {
   const maps = new Map<SyntaxNode, AttrMap>();
-  // Post-order, iteratively: a literal set's attributes are known before it is merged anywhere.
-  const stack: { node: SyntaxNode; done: boolean }[] = [{ node: root, done: false }];
-  while (stack.length > 0) {
-    const top = stack.pop();
-    if (top === undefined) break;
-    const node = top.node;
-    if (!top.done) {
-      stack.push({ node, done: true });
-      for (let i = node.children.length - 1; i >= 0; i--) {
-        const child = node.children[i];
-        if (isNode(child)) stack.push({ node: child, done: false });
-      }
-      continue;
-    }
-    if (SET_KINDS.has(node.kind)) maps.set(node, new SetChecker(text, p, maps).check(node));
-    else if (node.kind === 'Lambda') checkFormals(node, text, p);
+  for (const node of p.scopeNodes) {
+    if (node.kind === 'Lambda') checkFormals(node, text, p);
+    else maps.set(node, new SetChecker(text, p, maps).check(node));
   }
 }
 
@@ -76,10 +63,17 @@ class SetChecker {
   }
 
   private binding(attrs: AttrMap, node: SyntaxNode, inLet: boolean): void {
-    const path = node.children.find((c): c is SyntaxNode => isNode(c) && c.kind === 'AttrPath');
+    // Plain loops: this runs for every binding of large files.
+    let path: SyntaxNode | undefined;
+    let value: SyntaxNode | undefined;
+    for (const child of node.children) {
+      if (child.type !== 'node') continue;
+      if (child.kind === 'AttrPath') path = child;
+      else if (child.kind !== 'Error' && value === undefined) value = unparen(child);
+    }
     if (path === undefined) return;
-    const names = path.children.filter(isNode);
-    const value = unparen(node.children.find((c): c is SyntaxNode => isNode(c) && c.kind !== 'AttrPath' && c.kind !== 'Error'));
+    const names: SyntaxNode[] = [];
+    for (const child of path.children) if (child.type === 'node') names.push(child);
     const first = names[0];
     if (first === undefined) return;
     if (inLet && attrName(first, this.text) === undefined) {

@@ -102,3 +102,19 @@ export function findAttrUnder(set: SyntaxNode, path: readonly string[], text: st
 function samePath(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }
+
+/**
+ * The literal set an expression evaluates to, looking through parentheses and the bodies of
+ * `let … in`, `with …;` and `assert …;` (as a module's `{ config, … }: let … in { … }` needs);
+ * undefined when it is anything else.
+ */
+export function resultSet(node: SyntaxNode | undefined): SyntaxNode | undefined {
+  let current = unparen(node);
+  while (current !== undefined) {
+    if (current.kind === 'AttrSet') return current;
+    if (current.kind !== 'LetIn' && current.kind !== 'With' && current.kind !== 'Assert') return undefined;
+    const parts = current.children.filter(isNode);
+    current = unparen(parts[parts.length - 1]);
+  }
+  return undefined;
+}

@@ -24,5 +24,5 @@ export { GLOBAL_NAMES, GLOBAL_UNDERSCORE_NAMES, NEWER_GLOBAL_NAMES, isGlobalName
 export { attrName, stringValue, unescapeString, unparen } from './string-value';
 export { LineIndex, type Position, type Range } from './positions';
 export { childNodes, childToken, descendants, nodeAt, textOf, tokenAt, walk, type Visitor } from './walk';
-export { attrDefinitions, findAttr, findAttrUnder, isAttrSetLike, type AttrDefinition } from './attr-query';
+export { attrDefinitions, findAttr, findAttrUnder, isAttrSetLike, resultSet, type AttrDefinition } from './attr-query';
 export { applyParts, bindingValue, intLiteral, lambdaParams, listElements, selectPath, stringLiteral, type LambdaParams } from './expr-query';

@@ -187,3 +187,16 @@ export function matchBlockComment(text: string, at: number): number {
   const close = text.indexOf('*/', at + 2);
   return close < 0 ? 0 : close + 2 - at;
 }
+
+const MAX_INT = 9223372036854775807n;
+
+/**
+ * Nix's complaint about a number literal, if any: an INT must fit in 64 bits; a FLOAT goes
+ * through strtod, which sets ERANGE on overflow and on underflow below the normal range.
+ */
+export function numberProblem(kind: 'INT' | 'FLOAT', literal: string): string | undefined {
+  if (kind === 'INT') return literal.length >= 19 && BigInt(literal) > MAX_INT ? `invalid integer '${literal}'` : undefined;
+  const value = Number(literal);
+  const tooSmall = value < 2.2250738585072014e-308 && /[1-9]/.test(literal.replace(/[eE].*$/, ''));
+  return !Number.isFinite(value) || tooSmall ? `invalid float '${literal}'` : undefined;
+}

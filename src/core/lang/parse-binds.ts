@@ -154,11 +154,29 @@ function parseBinding(p: ParserState, end: '}' | 'in'): SyntaxNode {
   const ch: SyntaxElement[] = [parseAttrPath(p)];
   let ok = p.expect('=', ch, "'=' or '.'");
   if (ok) {
-    pushExpr(p, ch, parseExpr(p));
-    ok = p.expect(';', ch);
+    const value = parseExpr(p);
+    pushExpr(p, ch, value);
+    ok = p.peek() === ';';
+    if (ok) p.bump(ch);
+    else p.unexpected("';'", missingSemicolonHint(p, value));
   }
   if (!ok) recover(p, ch, end);
   return p.node('Binding', ch);
+}
+
+/**
+ * `a = f\n  b = 2;`: Nix stops at the second '=', after reading `b` as an argument of `f`. Say
+ * what most likely happened: the ';' after the value on the line before is missing.
+ */
+function missingSemicolonHint(p: ParserState, value: SyntaxNode | undefined): string | undefined {
+  const next = p.peek();
+  if (value?.kind !== 'Apply' || (next !== '=' && next !== '.')) return undefined;
+  const arg = value.children[value.children.length - 1];
+  if (arg === undefined) return undefined;
+  const before = p.text.lastIndexOf('\n', arg.start);
+  if (before < value.start || p.text.slice(before, arg.start).trim() !== '') return undefined;
+  const line = p.text.slice(0, before).split('\n').length;
+  return `Is a ';' missing at the end of line ${line}?`;
 }
 
 function parseInherit(p: ParserState, end: '}' | 'in'): SyntaxNode {

@@ -5,26 +5,27 @@
  * first error we report is the one Nix reports.
  */
 import { parseAttrPath, parseAttrSet, parseFormalsLambda, parseLetIn, startsFormals } from './parse-binds';
+import { parsePipes } from './parse-pipes';
 import { parseIndString, parsePath, parseString } from './parse-strings';
 import type { ParserState } from './parser-state';
 import type { SyntaxElement, SyntaxNode } from './syntax';
 import type { TokenKind } from './tokens';
 
 /** Binary operator precedence, lowest first, as parser.y's %left/%right/%nonassoc lines. */
-const enum Level {
-  Impl = 1,
-  Or,
-  And,
-  Eq,
-  Cmp,
-  Update,
-  Not,
-  Add,
-  Mul,
-  Concat,
-  HasAttr,
-  Negate,
-}
+const Level = {
+  Impl: 1,
+  Or: 2,
+  And: 3,
+  Eq: 4,
+  Cmp: 5,
+  Update: 6,
+  Not: 7,
+  Add: 8,
+  Mul: 9,
+  Concat: 10,
+  HasAttr: 11,
+  Negate: 12,
+} as const;
 
 const enum Assoc {
   Left,
@@ -32,7 +33,7 @@ const enum Assoc {
   None,
 }
 
-function binary(kind: TokenKind): { level: Level; assoc: Assoc } | undefined {
+function binary(kind: TokenKind): { level: number; assoc: Assoc } | undefined {
   switch (kind) {
     case '->':
       return { level: Level.Impl, assoc: Assoc.Right };
@@ -161,52 +162,8 @@ function parseIf(p: ParserState): SyntaxNode | undefined {
   return p.node('If', ch);
 }
 
-/**
- * Current Nix: `a |> f |> g` (left) and `g <| f <| a` (right), below every other operator, never
- * mixed. Nix 2.8 has neither; each use gets a 'pipe-operator' diagnostic.
- */
-function parsePipes(p: ParserState): SyntaxNode | undefined {
-  const first = parseOp(p, 0);
-  const op = p.peek();
-  if (first === undefined || (op !== '|>' && op !== '<|')) return first;
-  if (op === '<|') return parsePipeFrom(p, first);
-  let left = first;
-  while (p.peek() === '|>') left = pipeInto(p, left);
-  if (p.peek() === '<|') p.unexpected('end of the expression: `|>` and `<|` do not mix without parentheses');
-  return left;
-}
-
-function parsePipeFrom(p: ParserState, left: SyntaxNode): SyntaxNode {
-  const ch: SyntaxElement[] = [left];
-  notePipe(p);
-  p.bump(ch);
-  const right = parseOp(p, 0);
-  if (right !== undefined && p.peek() === '<|') ch.push(parsePipeFrom(p, right));
-  else pushExpr(p, ch, right);
-  if (p.peek() === '|>') p.unexpected('end of the expression: `|>` and `<|` do not mix without parentheses');
-  return p.node('BinaryOp', ch);
-}
-
-function pipeInto(p: ParserState, left: SyntaxNode): SyntaxNode {
-  const ch: SyntaxElement[] = [left];
-  notePipe(p);
-  p.bump(ch);
-  pushExpr(p, ch, parseOp(p, 0));
-  return p.node('BinaryOp', ch);
-}
-
-function notePipe(p: ParserState): void {
-  const token = p.current();
-  p.report(
-    'pipe-operator',
-    `The pipe operator '${p.text.slice(token.start, token.end)}' needs the pipe-operators experimental feature (Nix 2.24 or later with "experimental-features = pipe-operators").`,
-    token.start,
-    token.end,
-  );
-}
-
 /** expr_op by precedence climbing; `minLevel` is the weakest operator this call may absorb. */
-function parseOp(p: ParserState, minLevel: number): SyntaxNode | undefined {
+export function parseOp(p: ParserState, minLevel: number): SyntaxNode | undefined {
   if (!p.enter()) return undefined;
   try {
     return parseOpInner(p, minLevel);
@@ -228,7 +185,7 @@ function parseOpInner(p: ParserState, minLevel: number): SyntaxNode | undefined 
     left = parseApp(p);
     if (left === undefined) return undefined;
   }
-  let lastNonAssoc = 0;
+  let lastNonAssoc: number = 0;
   for (;;) {
     const op = binary(p.peek());
     // After an error at this token, reading it as an operator would only be a guess.

@@ -32,7 +32,7 @@ export function parse(text: string): ParseResult {
     }
     root = { type: 'node', kind: 'Root', start: 0, end: text.length, children, parent: undefined };
     attachTrivia(root, tokens);
-    checkAttributes(root, text, p);
+    checkAttributes(text, p);
   } catch (error) {
     // Only a stack overflow on absurdly nested input can get here; keep the promise not to throw.
     if (!(error instanceof RangeError)) throw error;
@@ -67,33 +67,42 @@ function skipRest(p: ParserState): SyntaxNode {
  */
 function attachTrivia(root: SyntaxNode, tokens: readonly Token[]): void {
   let cur = 0;
-  interface Frame {
-    readonly node: SyntaxNode;
-    index: number;
-    readonly out: SyntaxElement[];
-  }
-  const stack: Frame[] = [{ node: root, index: 0, out: [] }];
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1];
-    if (frame === undefined) break;
-    const child = frame.node.children[frame.index++];
+  // Parallel stacks rather than frame objects, and a new children array only for a node that
+  // gets trivia: this runs once per node of large files.
+  const nodes: SyntaxNode[] = [root];
+  const indices: number[] = [0];
+  const outs: (SyntaxElement[] | undefined)[] = [undefined];
+  for (let depth = 0; depth >= 0; ) {
+    const node = nodes[depth];
+    if (node === undefined) break;
+    const index = indices[depth] ?? 0;
+    const children = node.children;
+    let out = outs[depth];
+    const child = children[index];
     if (child !== undefined) {
-      for (let t = tokens[cur]; t !== undefined && isTrivia(t.kind); t = tokens[++cur]) frame.out.push(t);
-      if (child.type === 'token') {
-        frame.out.push(child);
-        cur++;
-      } else {
-        child.parent = frame.node;
-        stack.push({ node: child, index: 0, out: [] });
+      indices[depth] = index + 1;
+      let t = tokens[cur];
+      if (t !== undefined && isTrivia(t.kind)) {
+        out ??= outs[depth] = children.slice(0, index);
+        for (; t !== undefined && isTrivia(t.kind); t = tokens[++cur]) out.push(t);
+      }
+      out?.push(child);
+      if (child.type === 'token') cur++;
+      else {
+        child.parent = node;
+        depth++;
+        nodes[depth] = child;
+        indices[depth] = 0;
+        outs[depth] = undefined;
       }
       continue;
     }
-    stack.pop();
-    if (stack.length === 0) {
-      for (let t = tokens[cur]; t !== undefined && isTrivia(t.kind); t = tokens[++cur]) frame.out.push(t);
+    if (depth === 0 && cur < tokens.length) {
+      out ??= children.slice();
+      for (let t = tokens[cur]; t !== undefined && isTrivia(t.kind); t = tokens[++cur]) out.push(t);
     }
-    setChildren(frame.node, frame.out);
-    stack[stack.length - 1]?.out.push(frame.node);
+    if (out !== undefined) setChildren(node, out);
+    depth--;
   }
 }
 

@@ -30,6 +30,8 @@ const MAX_DEPTH = 1500;
 
 export class ParserState {
   readonly errors: ParseError[] = [];
+  /** Sets, lets and lambdas in the order they were built: inner ones before outer ones. */
+  readonly scopeNodes: SyntaxNode[] = [];
   private depth = 0;
   /** Set once nesting exceeded MAX_DEPTH: the rest of the text is skipped, not parsed. */
   tooDeep = false;
@@ -91,14 +93,14 @@ export class ParserState {
   }
 
   /** A syntax error at the current token, once per position so that one slip gives one error. */
-  unexpected(expected: string): void {
+  unexpected(expected: string, hint?: string): void {
     if (this.cursor <= this.lastErrorAt) return;
     this.lastErrorAt = this.cursor;
     const token = this.current();
     const found = token.kind === 'EOF' ? 'end of file' : `'${this.text.slice(token.start, token.end)}'`;
     this.errors.push({
       code: 'syntax-error',
-      message: `Syntax error: unexpected ${found}, expected ${expected}.`,
+      message: `Syntax error: unexpected ${found}, expected ${expected}.${hint === undefined ? '' : ` ${hint}`}`,
       start: token.start,
       end: token.end,
     });
@@ -154,6 +156,7 @@ export class ParserState {
     const start = first === undefined ? this.lastEnd() : first.start;
     const end = last === undefined ? start : last.end;
     const node: SyntaxNode = { type: 'node', kind, start, end, children, parent: undefined };
+    if (kind === 'AttrSet' || kind === 'LetIn' || kind === 'LetAttrSet' || kind === 'Lambda') this.scopeNodes.push(node);
     return node;
   }
 }

@@ -66,7 +66,9 @@ export function resolveScopes(parsed: { readonly root: SyntaxNode; readonly text
   const bindings: Binding[] = [];
   const references: Reference[] = [];
   const byNode = new Map<SyntaxNode, Reference>();
-  const stack: { node: SyntaxNode; scope: Scope }[] = [{ node: root, scope: ROOT_SCOPE }];
+  // Parallel stacks of nodes and their scopes, iteratively: chains like `a + b + …` nest deeply.
+  const nodes: SyntaxNode[] = [root];
+  const scopes: Scope[] = [ROOT_SCOPE];
 
   const reference = (node: SyntaxNode, name: string, scope: Scope): void => {
     const resolution = resolve(name, scope);
@@ -76,24 +78,29 @@ export function resolveScopes(parsed: { readonly root: SyntaxNode; readonly text
     if (resolution.kind === 'binding') resolution.binding.references.push(ref);
   };
   const visit = (node: SyntaxNode | undefined, scope: Scope): void => {
-    if (node !== undefined) stack.push({ node, scope });
+    if (node === undefined) return;
+    nodes.push(node);
+    scopes.push(scope);
   };
   const visitChildren = (node: SyntaxNode, scope: Scope): void => {
-    for (let i = node.children.length - 1; i >= 0; i--) {
-      const child = node.children[i];
-      if (isNode(child)) stack.push({ node: child, scope });
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (child !== undefined && child.type === 'node') {
+        nodes.push(child);
+        scopes.push(scope);
+      }
     }
   };
 
-  while (stack.length > 0) {
-    const top = stack.pop();
-    if (top === undefined) break;
-    const { node, scope } = top;
+  for (;;) {
+    const node = nodes.pop();
+    const scope = scopes.pop();
+    if (node === undefined || scope === undefined) break;
     switch (node.kind) {
       case 'Ident': {
-        const token = node.children.find((c) => !isNode(c));
-        if (token === undefined) break;
-        const name = text.slice(token.start, token.end);
+        // An Ident holds exactly its one token.
+        const name = text.slice(node.start, node.end);
         // `__curPos` is a position literal, not a variable.
         if (name !== '__curPos') reference(node, name, scope);
         break;

@@ -103,7 +103,16 @@ export function stripIndentation(s: string): string {
 /** Strips parentheses: Nix's parser keeps no node for them. */
 export function unparen(node: SyntaxNode | undefined): SyntaxNode | undefined {
   let current = node;
-  while (current?.kind === 'Paren') current = current.children.find(isNode);
+  while (current?.kind === 'Paren') {
+    let inner: SyntaxNode | undefined;
+    for (const child of current.children) {
+      if (child.type === 'node') {
+        inner = child;
+        break;
+      }
+    }
+    current = inner;
+  }
   return current;
 }
 
@@ -113,10 +122,9 @@ export function unparen(node: SyntaxNode | undefined): SyntaxNode | undefined {
  */
 export function attrName(node: SyntaxNode, text: string): string | undefined {
   switch (node.kind) {
-    case 'Name': {
-      const token = node.children.find((c) => !isNode(c) && (c.kind === 'ID' || c.kind === 'or'));
-      return token === undefined ? undefined : text.slice(token.start, token.end);
-    }
+    case 'Name':
+      // A Name holds exactly its ID or `or` token.
+      return text.slice(node.start, node.end);
     case 'String':
       return stringValue(node, text);
     case 'Interpolation': {
