@@ -55,7 +55,7 @@ describe('the packaged .vsix', { timeout: 20 * 60_000 }, () => {
     assert.ok(files.includes('dist/extension.js'), 'no dist/extension.js');
     assert.ok(files.includes('package.json'), 'no package.json');
     assert.ok(files.some((f) => /^prebuilds\/linux-x64\/.*\.node$/.test(f)), "no serialport prebuild for linux-x64");
-    const allowed = /^(dist\/.*\.(js|css|html|json|wasm|ttf|woff2|svg|png)|prebuilds\/.*\.node|media\/.*|syntaxes\/.*|docs\/screenshots\/[^/]+\.png|package(\.nls(\.[\w-]+)?)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.md)?)$/i; // vsce writes readme.md in lower case
+    const allowed = /^(dist\/.*\.(js|css|html|json|wasm|ttf|woff2|svg|png)|prebuilds\/.*\.node|media\/.*|syntaxes\/.*|docs\/screenshots\/[^/]+\.png|package(\.nls(\.[\w-]+)?)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.md|\.txt)?)$/i; // vsce writes readme.md in lower case
     assert.deepEqual(files.filter((f) => !allowed.test(f)), [], 'files that should not ship');
     assert.deepEqual(files.filter((f) => f.endsWith('.map') || f.includes('node_modules/') || f.endsWith('sshcrypto.node')), []);
   });
