@@ -23,9 +23,11 @@ rec {
       chmod +x $out/bin/${name}
     '' { }) // crossAttrs hostSystem;
 
-  nixosSystem = { hostName, hostSystem, generation, kernelParams }:
+  # simEnv: the text of <system>/sim-env (see switch-to-configuration.sh), for tests; nonce makes
+  # every test run's systems new store paths; extraPackages end up in the system's closure.
+  nixosSystem = { hostName, hostSystem, generation, kernelParams, kernelVersion ? "6.1.21", simEnv ? "", nonce ? "", extraPackages ? [ ] }:
     let
-      kernel = mkDrv "linux-6.1.21-${hostSystem}" ''
+      kernel = mkDrv "linux-${kernelVersion}-${hostSystem}" ''
         mkdir -p $out
         printf 'stand-in zImage for ${hostSystem}\n' > $out/zImage
       '' { };
@@ -42,8 +44,11 @@ rec {
         printf '#!/bin/sh\necho init\n' > $out/init
         chmod +x $out/init
         cp ${./switch-to-configuration.sh} $out/bin/switch-to-configuration
-        chmod +x $out/bin/switch-to-configuration
-      '' { };
+        cp ${./extlinux-conf-builder.sh} $out/bin/extlinux-conf-builder
+        chmod +x $out/bin/switch-to-configuration $out/bin/extlinux-conf-builder
+        if [ -n "$simEnv" ]; then printf '%s\n' "$simEnv" > $out/sim-env; fi
+        if [ -n "$extraPackages" ]; then printf '%s\n' $extraPackages > $out/packages; fi
+      '' ({ inherit simEnv extraPackages; } // (if nonce == "" then { } else { inherit nonce; }));
       sdImage = mkDrv "nixos-sd-image-23.05.${generation}-${hostSystem}.img" ''
         sh ${./make-sd-image.sh} ${toplevel} "${hostName}" "${builtins.concatStringsSep " " kernelParams}"
       '' { };

@@ -1,9 +1,13 @@
 import { exitStatusFor, toDevicesError, type DevicesError } from '../core/errors';
 import { buildCommand } from './build';
+import { checkCommand } from './check';
+import { deployCommand } from './deploy';
 import { drivesCommand } from './drives';
 import { flashCommand } from './flash';
+import { generationsCommand } from './generations';
 import { lspCommand } from './lsp';
 import { outputsCommand } from './outputs';
+import { rollbackCommand } from './rollback';
 
 export interface CliIo {
   /** Where confirmations are read (process.stdin unless a caller gives one). */
@@ -20,11 +24,19 @@ const USAGE = `Usage: nixos-devices <command> [options]
 
 Commands:
   outputs [--json] [FLAKE_DIR]   list a flake's outputs: configurations, images, packages, deploy nodes
+  check [--format text|json] FILE...
+                                 flake and board diagnostics (exit 1 on errors)
   build [--json] INSTALLABLE...  build flake targets with live progress (nix's exit status)
   drives [--json]                list whole disks and whether an image may be written to them
   flash IMAGE DEVICE [--yes] [--no-verify] [--allow-non-removable] [--unmount] [--eject] [--json]
                                  write .img.zst/.xz/.gz/.img/.iso (or a Nix result) to a card,
                                  verify it, and print both SHA-256 hashes
+  deploy NODE... [--dry-activate|--boot] [--json] [--confirm-timeout S] [--all-or-nothing]
+         [--concurrency N] [--health-check JSON_ARGV]
+                                 deploy deploy.nodes over SSH with magic rollback; a rollback
+                                 exits non-zero (run in the flake's folder)
+  generations DEVICE [--json]    generations and the extlinux boot menu as u-boot numbers it
+  rollback DEVICE [--to N]       switch back to the previous (or Nth) generation
   lsp --stdio                    the language server, for any editor
   help                           show this text
   version                        print the version
@@ -36,7 +48,7 @@ error and 130 after Ctrl-C.
 /** Runs one CLI invocation and returns its exit status. SIGINT cancels the running command. */
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }): Promise<number> {
   const [name, ...rest] = argv;
-  const commands: Record<string, CliCommand> = { outputs: outputsCommand, build: buildCommand, drives: drivesCommand, flash: flashCommand, lsp: lspCommand };
+  const commands: Record<string, CliCommand> = { outputs: outputsCommand, check: checkCommand, build: buildCommand, drives: drivesCommand, flash: flashCommand, deploy: deployCommand, generations: generationsCommand, rollback: rollbackCommand, lsp: lspCommand };
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(USAGE);
     return name === undefined ? 2 : 0;

@@ -102,11 +102,11 @@ export function addEmulation(analysis: Analysis, config: NixosConfiguration, sys
   }
   const line = `boot.binfmt.emulatedSystems = [ "${system}" ];`;
   for (const set of config.moduleSets) {
-    const direct = index.bindingsUnder(index.setInfo(set)?.root ?? set).filter((b) => b.set === set);
+    const direct = index.membersOf(set);
     const boot = direct.filter((b) => b.path[b.path.length - b.ownLength]?.name === 'boot' && b.ownLength > 1);
     const last = boot.at(-1);
     if (last !== undefined) return insertAfter(text, last.node, line);
   }
-  const first = config.moduleSets.find((s) => index.bindingsUnder(index.setInfo(s)?.root ?? s).some((b) => b.set === s && b.path[b.path.length - b.ownLength]?.name !== 'imports')) ?? config.moduleSets[0];
+  const first = config.moduleSets.find((s) => index.membersOf(s).some((b) => b.path[b.path.length - b.ownLength]?.name !== 'imports')) ?? config.moduleSets[0];
   return first === undefined ? undefined : insertIntoSet(text, first, line);
 }

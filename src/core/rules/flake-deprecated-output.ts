@@ -27,8 +27,8 @@ export const flakeDeprecatedOutputRule: Rule = {
     for (const root of flake.outputRoots) {
       const info = index.setInfo(root.set);
       if (info === undefined) continue;
-      for (const b of index.bindingsUnder(info.root)) {
-        if (b.path.length <= info.prefix.length || !info.prefix.every((p, i) => b.path[i]?.node === p.node)) continue;
+      for (const b of index.bindingsUnder(root.set)) {
+        if (b.path.length <= info.prefix.length) continue;
         const rel = b.path.slice(info.prefix.length);
         const head = rel[0];
         const renamed = head?.name === undefined ? undefined : RENAMED[head.name];

@@ -3,7 +3,7 @@ import type { Finding, Rule } from './rule';
 import { makeFinding } from './make-finding';
 import { analysisOf } from './query/analysis';
 import { closest, isKnownDouble, KNOWN_DOUBLES, looksLikeDouble, systemOfTriple } from './query/systems';
-import { applyParts, lastName, listElements, literalString, selectPath, stringContentRange } from './query/values';
+import { applyFunction, applyParts, lastName, listElements, literalString, selectPath, stringContentRange } from './query/values';
 
 /** Outputs whose second attribute is a system (`packages.<system>.x`). */
 const PER_SYSTEM_OUTPUTS: ReadonlySet<string> = new Set([
@@ -53,11 +53,10 @@ export const flakeUnknownSystemRule: Rule = {
       if (root.perSystem) continue;
       const info = index.setInfo(root.set);
       if (info === undefined) continue;
-      for (const b of index.bindingsUnder(info.root)) {
+      for (const b of index.bindingsUnder(root.set)) {
         const rel = b.path.slice(info.prefix.length);
         const system = rel[1];
         if (rel[0]?.name === undefined || !PER_SYSTEM_OUTPUTS.has(rel[0].name) || system?.name === undefined) continue;
-        if (!info.prefix.every((p, i) => b.path[i]?.node === p.node)) continue;
         const range = system.node.kind === 'String' ? stringContentRange(system.node) : system.node;
         if (range !== undefined) report(system.name, system.node, range, `in the per-system output ${rel[0].name}`);
       }
@@ -69,13 +68,17 @@ export const flakeUnknownSystemRule: Rule = {
       for (const b of index.bindingsNamed(name)) for (const e of listElements(b.value, text).elements) checkString(e, `in ${name}`, false);
     }
     for (const apply of index.nodesOf('Apply')) {
+      const head = applyFunction(apply);
+      const fn = head === undefined ? undefined : lastName(head, text);
+      if (fn === undefined || !SYSTEM_LIST_FUNCTIONS.has(fn) || apply.parent?.kind === 'Apply') continue;
       const parts = applyParts(apply);
-      const fn = parts === undefined ? undefined : lastName(parts.fn, text);
-      if (parts === undefined || fn === undefined || !SYSTEM_LIST_FUNCTIONS.has(fn) || apply.parent?.kind === 'Apply') continue;
+      if (parts === undefined) continue;
       for (const e of listElements(parts.args[0], text).elements) checkString(e, `in the systems given to ${fn}`, false);
     }
-    for (const select of index.nodesOf('Select')) {
-      const sel = selectPath(select, text);
+    for (const path of index.nodesOf('AttrPath')) {
+      // Cheap filter first: a system double has a dash, most attribute paths do not.
+      if (path.parent?.kind !== 'Select' || !hasDash(text, path.start, path.end)) continue;
+      const sel = selectPath(path.parent, text);
       if (sel === undefined) continue;
       for (let i = 0; i < sel.names.length; i++) {
         const name = sel.names[i];
@@ -89,3 +92,9 @@ export const flakeUnknownSystemRule: Rule = {
     return findings;
   },
 };
+
+/** Whether text[start, end) has a '-' (a bounded scan: indexOf would run on to the end of the file). */
+function hasDash(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 45) return true;
+  return false;
+}

@@ -7,13 +7,13 @@ import type { TextEdit } from '../rule';
 
 /** The whitespace that starts the line containing `offset`. */
 export function lineIndent(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = lineStartOf(text, offset);
   const match = /^[ \t]*/.exec(text.slice(lineStart, offset));
   return match?.[0] ?? '';
 }
 
 function firstOnLine(text: string, offset: number): boolean {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineStart = lineStartOf(text, offset);
   return /^[ \t]*$/.test(text.slice(lineStart, offset));
 }
 
@@ -54,7 +54,7 @@ export function appendToList(text: string, list: SyntaxNode, element: string): T
   const last = elements[elements.length - 1];
   if (firstOnLine(text, close.start) && last !== undefined && firstOnLine(text, last.start)) {
     const indent = lineIndent(text, last.start);
-    const lineStart = text.lastIndexOf('\n', close.start - 1) + 1;
+    const lineStart = lineStartOf(text, close.start);
     return { start: lineStart, end: lineStart, newText: `${indent}${element}\n` };
   }
   const before = text[close.start - 1];
@@ -65,7 +65,7 @@ export function appendToList(text: string, list: SyntaxNode, element: string): T
 
 /** Removes a member: its whole lines when it has them to itself, else the node and the spaces after it. */
 export function removeMember(text: string, node: SyntaxNode): TextEdit {
-  const lineStart = text.lastIndexOf('\n', node.start - 1) + 1;
+  const lineStart = lineStartOf(text, node.start);
   const lineEnd = nextNewline(text, node.end);
   if (/^[ \t]*$/.test(text.slice(lineStart, node.start)) && /^[ \t]*$/.test(text.slice(node.end, lineEnd))) {
     return { start: lineStart, end: Math.min(text.length, lineEnd + 1), newText: '' };
@@ -75,9 +75,21 @@ export function removeMember(text: string, node: SyntaxNode): TextEdit {
   return { start: node.start, end, newText: '' };
 }
 
+/** Lines longer than this are not worth laying out: edits there go inline. */
+const MAX_LINE_SCAN = 4096;
+
+/** Where the line containing `offset` starts, looking back at most MAX_LINE_SCAN characters. */
+function lineStartOf(text: string, offset: number): number {
+  const limit = Math.max(0, offset - MAX_LINE_SCAN);
+  for (let i = offset - 1; i >= limit; i--) if (text.charCodeAt(i) === 10) return i + 1;
+  return limit;
+}
+
+/** Where the line containing `from` ends; the scan is bounded, so a huge one-line file stays fast. */
 function nextNewline(text: string, from: number): number {
-  const at = text.indexOf('\n', from);
-  return at === -1 ? text.length : at;
+  const limit = Math.min(text.length, from + MAX_LINE_SCAN);
+  for (let i = from; i < limit; i++) if (text.charCodeAt(i) === 10) return i;
+  return limit;
 }
 
 /** Applies edits (non-overlapping) to a text: tests use it to check that a fix works. */

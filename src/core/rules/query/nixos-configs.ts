@@ -8,8 +8,8 @@ import { isNode, unparen, type SyntaxNode } from '../../lang';
 import { lambdaBody } from './flake';
 import type { Resolver } from './resolve';
 import { pkgsCrossSystem, systemOfTriple } from './systems';
-import type { BindingInfo, PathPart, TreeIndex } from './tree-index';
-import { applyParts, childNodes, dottedName, lastName, listElements, literalString, selectPath, unwrapValue } from './values';
+import type { BindingInfo, TreeIndex } from './tree-index';
+import { applyFunction, applyParts, childNodes, dottedName, lastName, listElements, literalString, selectPath, unwrapValue } from './values';
 
 export interface TargetSystem {
   readonly system: string;
@@ -39,10 +39,12 @@ export function findNixosConfigurations(index: TreeIndex, resolver: Resolver): N
   const out: NixosConfiguration[] = [];
   for (const apply of index.nodesOf('Apply')) {
     if (apply.parent?.kind === 'Apply' && childNodes(apply.parent)[0] === apply) continue;
+    const fn = applyFunction(apply);
+    const name = fn === undefined ? undefined : lastName(fn, text);
+    if (name === undefined || (name !== 'nixos' && !NIXOS_SYSTEM_FUNCTIONS.has(name))) continue;
     const parts = applyParts(apply);
     if (parts === undefined) continue;
-    const name = lastName(parts.fn, text);
-    if (name !== undefined && NIXOS_SYSTEM_FUNCTIONS.has(name)) {
+    if (NIXOS_SYSTEM_FUNCTIONS.has(name)) {
       const arg = resolver.resolve(parts.args[0]);
       if (arg?.kind !== 'AttrSet') continue;
       const systemNode = attrValue(arg, 'system', index, resolver);
@@ -131,8 +133,8 @@ function build(node: SyntaxNode, base: TargetSystem | undefined, modules: readon
         const info = index.setInfo(set);
         if (info === undefined) continue;
         const prefix = info.prefix.length;
-        for (const b of index.bindingsUnder(info.root)) {
-          if (b.path.length <= prefix || !startsWith(b.path, info.prefix)) continue;
+        for (const b of index.bindingsUnder(set)) {
+          if (b.path.length <= prefix) continue;
           const from = b.path[prefix]?.name === 'config' ? prefix + 1 : prefix;
           const key = b.path.slice(from).map((p) => p.name);
           all.push({ key, binding: b });
@@ -159,11 +161,6 @@ function build(node: SyntaxNode, base: TargetSystem | undefined, modules: readon
     }
   }
   return { node, target, moduleSets, nixpkgsModules, incomplete, option };
-}
-
-function startsWith(path: readonly PathPart[], prefix: readonly PathPart[]): boolean {
-  for (let i = 0; i < prefix.length; i++) if (path[i]?.node !== prefix[i]?.node) return false;
-  return true;
 }
 
 /** A system written as a double, a triple, `{ system = …; }`, `lib.systems.examples.<platform>`. */

@@ -82,10 +82,9 @@ export class Resolver {
     const info = index.setInfo(unparen(set) ?? set);
     if (info === undefined || depth > MAX_DEPTH) return undefined;
     const prefixLength = info.prefix.length;
-    next: for (const b of index.bindingsUnder(info.root)) {
+    next: for (const b of index.bindingsUnder(unparen(set) ?? set)) {
       const relativeLength = b.path.length - prefixLength;
       if (relativeLength <= 0 || b.path[prefixLength]?.name !== names[0]) continue;
-      for (let i = 0; i < prefixLength; i++) if (b.path[i]?.node !== info.prefix[i]?.node) continue next;
       const common = Math.min(relativeLength, names.length);
       for (let i = 1; i < common; i++) if (b.path[prefixLength + i]?.name !== names[i]) continue next;
       if (relativeLength === names.length) return this.resolve(b.value, depth + 1);

@@ -52,13 +52,14 @@ function splitFields(line: string): { text: string; offset: number }[] {
   const out: { text: string; offset: number }[] = [];
   let i = 0;
   while (i < line.length) {
-    while (i < line.length && /\s/.test(line[i] ?? '')) i++;
+    while (i < line.length && isSpace(line.charCodeAt(i))) i++;
     if (i >= line.length) break;
     const start = i;
     let quoted = false;
-    while (i < line.length && (quoted || !/\s/.test(line[i] ?? ''))) {
-      if (line[i] === '\\' && quoted) i++;
-      else if (line[i] === '"') quoted = !quoted;
+    while (i < line.length && (quoted || !isSpace(line.charCodeAt(i)))) {
+      const c = line.charCodeAt(i);
+      if (c === 92 && quoted) i++;
+      else if (c === 34) quoted = !quoted;
       i++;
     }
     out.push({ text: line.slice(start, i), offset: start });
@@ -66,9 +67,15 @@ function splitFields(line: string): { text: string; offset: number }[] {
   return out;
 }
 
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
 function decodeBase64(text: string): Uint8Array | undefined {
-  if (text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return undefined;
-  return Uint8Array.from(Buffer.from(text, 'base64'));
+  if (text.length === 0 || text.length % 4 !== 0 || !BASE64.test(text)) return undefined;
+  return Buffer.from(text, 'base64');
 }
 
 function readSshString(bytes: Uint8Array, at: number): { value: string; length: number; next: number } | undefined {

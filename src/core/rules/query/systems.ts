@@ -124,8 +124,10 @@ export function closest(word: string, candidates: readonly string[], maxDistance
   let best: string | undefined;
   let bestDistance = maxDistance + 1;
   let tie = false;
+  const lower = word.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (Math.abs(c.length - word.length) > maxDistance) continue;
+    const d = editDistance(lower, c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;

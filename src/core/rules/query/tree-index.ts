@@ -17,6 +17,8 @@ export interface SetInfo {
   readonly root: SyntaxNode;
   /** Names from the root set to this one. */
   readonly prefix: readonly PathPart[];
+  /** The set whose binding holds this one, if it is nested. */
+  readonly parentSet: SyntaxNode | undefined;
 }
 
 export interface BindingInfo {
@@ -34,6 +36,7 @@ export interface BindingInfo {
 
 export interface TreeIndex {
   readonly text: string;
+  /** Nodes of a kind in document order (Root, Apply, Select, AttrPath, Lambda, List, String, With). */
   nodesOf(kind: NodeKind): readonly SyntaxNode[];
   /** Nodes of a kind inside a range, found by binary search (nodesOf is in document order). */
   nodesWithin(kind: NodeKind, range: { readonly start: number; readonly end: number }): readonly SyntaxNode[];
@@ -42,38 +45,58 @@ export interface TreeIndex {
   bindingsNamed(name: string): readonly BindingInfo[];
   bindingOf(node: SyntaxNode): BindingInfo | undefined;
   setInfo(set: SyntaxNode): SetInfo | undefined;
-  /** Bindings whose root set is `root`, in document order. */
-  bindingsUnder(root: SyntaxNode): readonly BindingInfo[];
+  /** Bindings in a set and in the sets nested in it through bindings, in document order. */
+  bindingsUnder(set: SyntaxNode): readonly BindingInfo[];
+  /** The set's own members (Binding nodes written in it). */
+  membersOf(set: SyntaxNode): readonly BindingInfo[];
 }
 
 const SET_KINDS: ReadonlySet<NodeKind> = new Set(['AttrSet', 'LetIn', 'LetAttrSet']);
+/** The kinds `nodesOf` lists: the ones rules look up (listing every node costs a third of the walk). */
+const INDEXED_KINDS: ReadonlySet<NodeKind> = new Set(['Root', 'Apply', 'Select', 'AttrPath', 'Lambda', 'List', 'String', 'With']);
 /** Functions whose last argument is a set that still belongs where the call is written. */
 const SET_WRAPPERS: ReadonlySet<string> = new Set(['mkIf', 'mkForce', 'mkDefault', 'mkOverride', 'mkBefore', 'mkAfter', 'mkOrder']);
 
 /** Indexes a tree in one walk. */
 export function buildTreeIndex(root: SyntaxNode, text: string): TreeIndex {
   const byKind = new Map<NodeKind, SyntaxNode[]>();
-  const sets = new Map<SyntaxNode, SetInfo>();
+  // Maps keyed by a node's start offset, not the node: a set or binding starts with a token of its
+  // own, so offsets are unique per kind, and number keys spare V8 an identity hash per node.
+  const sets = new Map<number, SetInfo>();
   const bindings: BindingInfo[] = [];
-  const byNode = new Map<SyntaxNode, BindingInfo>();
+  const byNode = new Map<number, BindingInfo>();
   const byName = new Map<string, BindingInfo[]>();
-  const byRoot = new Map<SyntaxNode, BindingInfo[]>();
+  const members = new Map<number, BindingInfo[]>();
+  /** Sets nested in a set through its bindings' values. */
+  const nested = new Map<number, SyntaxNode[]>();
+  const under = new Map<number, readonly BindingInfo[]>();
   const stack: SyntaxNode[] = [root];
   while (stack.length > 0) {
     const node = stack.pop();
     if (node === undefined) break;
-    let list = byKind.get(node.kind);
-    if (list === undefined) byKind.set(node.kind, (list = []));
-    list.push(node);
-    if (SET_KINDS.has(node.kind)) sets.set(node, setInfoFor(node, text, byNode));
-    else if (node.kind === 'Binding' && node.parent !== undefined) {
+    const kind = node.kind;
+    if (INDEXED_KINDS.has(kind)) {
+      let list = byKind.get(kind);
+      if (list === undefined) byKind.set(kind, (list = []));
+      list.push(node);
+    }
+    if (kind === 'AttrSet' || kind === 'LetIn' || kind === 'LetAttrSet') {
+      const info = setInfoFor(node, text, byNode);
+      sets.set(node.start, info);
+      if (info.parentSet !== undefined) {
+        const list = nested.get(info.parentSet.start);
+        if (list === undefined) nested.set(info.parentSet.start, [node]);
+        else list.push(node);
+      }
+    }
+    else if (kind === 'Binding' && node.parent !== undefined) {
       const info = bindingInfoFor(node, node.parent, text, sets);
       if (info !== undefined) {
         bindings.push(info);
-        byNode.set(node, info);
-        let under = byRoot.get(info.root);
-        if (under === undefined) byRoot.set(info.root, (under = []));
-        under.push(info);
+        byNode.set(node.start, info);
+        const list = members.get(info.set.start);
+        if (list === undefined) members.set(info.set.start, [info]);
+        else list.push(info);
         const last = info.path[info.path.length - 1]?.name;
         if (last !== undefined) {
           let named = byName.get(last);
@@ -82,9 +105,10 @@ export function buildTreeIndex(root: SyntaxNode, text: string): TreeIndex {
         }
       }
     }
-    for (let i = node.children.length - 1; i >= 0; i--) {
-      const child = node.children[i];
-      if (isNode(child)) stack.push(child);
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (child !== undefined && child.type === 'node') stack.push(child);
     }
   }
   return {
@@ -93,14 +117,35 @@ export function buildTreeIndex(root: SyntaxNode, text: string): TreeIndex {
     nodesWithin: (kind, range) => within(byKind.get(kind) ?? [], range),
     bindings,
     bindingsNamed: (name) => byName.get(name) ?? [],
-    bindingOf: (node) => byNode.get(node),
-    setInfo: (set) => sets.get(set),
-    bindingsUnder: (root) => byRoot.get(root) ?? [],
+    bindingOf: (node) => (node.kind === 'Binding' ? byNode.get(node.start) : undefined),
+    setInfo: (set) => (SET_KINDS.has(set.kind) ? sets.get(set.start) : undefined),
+    bindingsUnder: (set) => {
+      if (!SET_KINDS.has(set.kind)) return [];
+      let found = under.get(set.start);
+      if (found === undefined) under.set(set.start, (found = collectUnder(set, members, nested)));
+      return found;
+    },
+    membersOf: (set) => (SET_KINDS.has(set.kind) ? (members.get(set.start) ?? []) : []),
   };
 }
 
-function bindingInfoFor(node: SyntaxNode, set: SyntaxNode, text: string, sets: ReadonlyMap<SyntaxNode, SetInfo>): BindingInfo | undefined {
-  const setInfo = sets.get(set);
+/** A set's members and those of the sets nested in it, in document order; computed on first use. */
+function collectUnder(set: SyntaxNode, members: ReadonlyMap<number, readonly BindingInfo[]>, nested: ReadonlyMap<number, readonly SyntaxNode[]>): BindingInfo[] {
+  const out: BindingInfo[] = [];
+  const stack = [set];
+  let sorted = true;
+  for (let current = stack.pop(); current !== undefined; current = stack.pop()) {
+    for (const b of members.get(current.start) ?? []) {
+      if (out.length > 0 && (out[out.length - 1]?.node.start ?? 0) > b.node.start) sorted = false;
+      out.push(b);
+    }
+    stack.push(...(nested.get(current.start) ?? []));
+  }
+  return sorted ? out : out.sort((a, b) => a.node.start - b.node.start);
+}
+
+function bindingInfoFor(node: SyntaxNode, set: SyntaxNode, text: string, sets: ReadonlyMap<number, SetInfo>): BindingInfo | undefined {
+  const setInfo = sets.get(set.start);
   const attrPath = bindingAttrPath(node);
   if (setInfo === undefined || attrPath === undefined) return undefined;
   const own = childNodes(attrPath).map((n): PathPart => ({ name: attrName(n, text), node: n }));
@@ -108,7 +153,7 @@ function bindingInfoFor(node: SyntaxNode, set: SyntaxNode, text: string, sets: R
 }
 
 /** A set's place: nested in the binding whose value it is (through parentheses and mkIf…). */
-function setInfoFor(set: SyntaxNode, text: string, bindings: ReadonlyMap<SyntaxNode, BindingInfo>): SetInfo {
+function setInfoFor(set: SyntaxNode, text: string, bindings: ReadonlyMap<number, BindingInfo>): SetInfo {
   let child = set;
   let parent = set.parent;
   for (let guard = 0; parent !== undefined && guard < 32; guard++) {
@@ -135,10 +180,10 @@ function setInfoFor(set: SyntaxNode, text: string, bindings: ReadonlyMap<SyntaxN
     break;
   }
   if (parent?.kind === 'Binding') {
-    const holder = bindings.get(parent);
-    if (holder !== undefined && holder.value === child && holder.set.kind !== 'LetIn') return { root: holder.root, prefix: holder.path };
+    const holder = bindings.get(parent.start);
+    if (holder !== undefined && holder.value === child && holder.set.kind !== 'LetIn') return { root: holder.root, prefix: holder.path, parentSet: holder.set };
   }
-  return { root: set, prefix: [] };
+  return { root: set, prefix: [], parentSet: undefined };
 }
 
 /** The outermost Apply of a curried call whose function part contains `node`. */

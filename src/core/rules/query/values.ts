@@ -36,6 +36,13 @@ export function applyParts(node: SyntaxNode): { fn: SyntaxNode; args: SyntaxNode
   return current === undefined ? undefined : { fn: current, args };
 }
 
+/** The function of `f a b` without collecting the arguments (a cheap filter before applyParts). */
+export function applyFunction(node: SyntaxNode): SyntaxNode | undefined {
+  let current: SyntaxNode | undefined = node;
+  while (current?.kind === 'Apply') current = unparen(current.children.find(isNode));
+  return current;
+}
+
 /**
  * Strips parentheses and the module system's priority wrappers (`lib.mkForce x`,
  * `mkIf cond x`): what remains is the value the option gets.
