@@ -5,11 +5,15 @@
 import * as vscode from 'vscode';
 import { BuildStatusBar } from './ui/build/build-status-bar';
 import { NIX_TASK_TYPE, NixTaskProvider } from './ui/build/nix-task-provider';
+import { SshPool } from './core/remote';
 import { registerCommands } from './ui/commands';
 import { Config } from './ui/config';
 import type { Ctx } from './ui/ctx';
+import { DeviceConnections } from './ui/devices/device-connections';
 import { FlakeWorkspace } from './ui/flake/flake-workspace';
 import { registerLanguageClient } from './ui/language/register-language-client';
+import { channelLogger } from './ui/log';
+import { confirmUnknownHost, secretAsker } from './ui/remote/ssh-prompts';
 import { DevicesTreeProvider } from './ui/views/devices-tree';
 import { FlakeTreeProvider } from './ui/views/flake-tree';
 import { PortsTreeProvider } from './ui/views/ports-tree';
@@ -22,7 +26,10 @@ export function activate(context: vscode.ExtensionContext): Ctx {
     const config = new Config();
     const flakes = new FlakeWorkspace(config, log);
     const flakeTree = new FlakeTreeProvider(flakes);
-    const devicesTree = new DevicesTreeProvider(flakes, config);
+    const pool = new SshPool({ confirmUnknownHost, askSecret: secretAsker(context.secrets), logger: channelLogger(log) });
+    context.subscriptions.push({ dispose: () => void pool.close() });
+    const devices = new DeviceConnections(pool, context.workspaceState);
+    const devicesTree = new DevicesTreeProvider(flakes, config, devices);
     context.subscriptions.push(config, flakes, flakeTree, devicesTree);
     context.subscriptions.push(
       vscode.window.createTreeView('nixosDevices.flake', { treeDataProvider: flakeTree, showCollapseAll: true }),
@@ -40,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): Ctx {
         },
       }),
     );
-    const ctx: Ctx = { extension: context, log, config, flakes, flakeTree, devicesTree, buildLog, buildStatus };
+    const ctx: Ctx = { extension: context, log, config, flakes, flakeTree, devicesTree, buildLog, buildStatus, devices };
     registerCommands(ctx);
     registerLanguageClient(context, log);
     const manifest: unknown = context.extension.packageJSON;

@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import type { BuildStatusBar } from './build/build-status-bar';
 import type { Config } from './config';
+import type { DeviceConnections } from './devices/device-connections';
 import type { FlakeWorkspace } from './flake/flake-workspace';
 import type { DevicesTreeProvider } from './views/devices-tree';
 import type { FlakeTreeProvider } from './views/flake-tree';
@@ -19,4 +20,6 @@ export interface Ctx {
   /** Build output, its own channel, opened on request. */
   readonly buildLog: vscode.OutputChannel;
   readonly buildStatus: BuildStatusBar;
+  /** SSH connections to devices and the last generations read from each. */
+  readonly devices: DeviceConnections;
 }

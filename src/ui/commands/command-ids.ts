@@ -13,6 +13,10 @@ export const COMMAND_IDS = [
   'nixosDevices.openBuildLog',
   'nixosDevices.flash',
   'nixosDevices.ejectDrive',
+  'nixosDevices.deploy',
+  'nixosDevices.setBootGeneration',
+  'nixosDevices.switchGeneration',
+  'nixosDevices.rollbackDevice',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
+import type { DeviceNode } from '../views/devices-tree';
 
 export function refreshDevices(ctx: Ctx) {
-  return async (): Promise<void> => {
-    ctx.devicesTree.refresh();
+  return async (node?: DeviceNode): Promise<void> => {
+    ctx.devicesTree.refresh(node?.device);
   };
 }
 

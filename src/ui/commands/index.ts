@@ -8,6 +8,7 @@ import { showError } from '../show-error';
 import { build, openBuildLog, showBuildView } from './build';
 import { installCli, showLog } from './cli';
 import type { CommandId } from './command-ids';
+import { deploy, rollbackDevice, setBootDefault, switchGeneration } from './deploy';
 import { addDevice, refreshDevices } from './devices';
 import { ejectDrive, flash } from './flash';
 import { copyInstallable, refreshFlake, revealFlake } from './flake';
@@ -27,6 +28,10 @@ export const COMMANDS = {
   'nixosDevices.openBuildLog': openBuildLog,
   'nixosDevices.flash': flash,
   'nixosDevices.ejectDrive': ejectDrive,
+  'nixosDevices.deploy': deploy,
+  'nixosDevices.setBootGeneration': setBootDefault,
+  'nixosDevices.switchGeneration': switchGeneration,
+  'nixosDevices.rollbackDevice': rollbackDevice,
 } as const satisfies Record<CommandId, CommandFactory>;
 
 export function registerCommands(ctx: Ctx): void {
