@@ -1,7 +1,7 @@
 /**
  * Parser benchmark against Nix's own parser, side by side in one run:
  *   node --import tsx bench/parser/run.ts [SIZE_MB]
- * Builds a multi-megabyte Nix file from the fixtures in test/fixtures/lang (each wrapped as an
+ * Builds a multi-megabyte Nix file from the fixtures in test/fixtures/lang and the seed's flakes (each wrapped as an
  * attribute of one big set), then times `nix-instantiate --parse` on it and our `parse` (and
  * `parse` + `resolveScopes`) on the same text. Our code is bundled with esbuild first, as it
  * ships (tsx's per-module getters would slow every cross-file call). Prints medians of wall
@@ -9,14 +9,14 @@
  * below 1 means faster. Nix's time includes starting its process: a user waits for that too.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { realNixSources } from '../../test/harness/nix-sources';
 import { buildSync } from 'esbuild';
 import type * as Lang from '../../src/core/lang';
 import { nixTestEnv } from '../../test/harness/nix';
 
-const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures', 'lang');
 const RUNS = 7;
 
 interface Timing {
@@ -25,7 +25,7 @@ interface Timing {
 }
 
 function buildText(targetBytes: number): string {
-  const sources = readdirSync(FIXTURES).filter((f) => f.endsWith('.nix')).sort().map((f) => readFileSync(join(FIXTURES, f), 'utf8'));
+  const sources = realNixSources();
   const parts: string[] = ['{\n'];
   let size = 2;
   for (let i = 0; size < targetBytes; i++) {

@@ -14,9 +14,10 @@
  * NIX_PARSER_SEED and NIX_PARSER_CASES override the seed and the number of cases.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { realNixSources } from '../../harness/nix-sources';
 import { nixAvailable } from '../../harness/nix';
 import { makeTempDir } from '../../harness/temp-dir';
 import { classify, compare, ourVerdict } from './nix-compare';
@@ -24,7 +25,6 @@ import { NixGenerator, Rng } from './nix-gen';
 import { mutate } from './nix-mutate';
 import { runNix } from './nix-oracle';
 
-const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'lang');
 const DEFAULT_SEED = 20261125;
 const DEFAULT_CASES = 5000;
 
@@ -41,10 +41,7 @@ function makeCases(seed: number, count: number): { texts: string[]; kinds: strin
   const rng = new Rng(seed);
   const generator = new NixGenerator(rng);
   const counts = generator.counts;
-  const flakes = readdirSync(FIXTURES)
-    .filter((f) => f.endsWith('.nix'))
-    .sort()
-    .map((f) => readFileSync(join(FIXTURES, f), 'utf8'));
+  const flakes = realNixSources();
   const texts: string[] = [];
   const kinds: string[] = [];
   while (texts.length < count) {

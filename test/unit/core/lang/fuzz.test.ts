@@ -4,12 +4,10 @@
  * detects hangs), with a tree that covers the text exactly and errors inside the text.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { realNixSources } from '../../../harness/nix-sources';
 import { isNode, lex, parse, resolveScopes, type SyntaxNode } from '../../../../src/core/lang';
 
-const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures', 'lang');
 const CASES = Number(process.env['NIX_FUZZ_CASES'] ?? 100_000);
 const SEED = Number(process.env['NIX_FUZZ_SEED'] ?? 4242);
 /** Far above any real parse (a few ms for these files): only a hang or a blow-up gets here. */
@@ -88,7 +86,7 @@ function checkTree(root: SyntaxNode, text: string): void {
 
 describe('core/lang fuzzing', () => {
   it(`parses ${CASES} random mutations of real files without throwing, hanging or losing text`, { timeout: 300_000 }, () => {
-    const sources = readdirSync(FIXTURES).filter((f) => f.endsWith('.nix')).map((f) => readFileSync(join(FIXTURES, f), 'utf8'));
+    const sources = realNixSources();
     const rng = new Rng(SEED);
     let slowest = 0;
     let withErrors = 0;
