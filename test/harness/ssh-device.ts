@@ -243,6 +243,10 @@ export async function startSshDevice(options: SshDeviceOptions = {}): Promise<Ss
       linkUp() {
         if (slot === undefined) throw new Error('linkUp needs a netns board');
         ip(['-n', slot.netns, 'link', 'set', slot.boardIf, 'up']);
+        // Neighbour entries that failed while the link was down make the next connect fail
+        // with EHOSTUNREACH for seconds; a real network relearns them, so forget them here.
+        ip(['neigh', 'flush', 'dev', slot.hostIf]);
+        ip(['-n', slot.netns, 'neigh', 'flush', 'dev', slot.boardIf]);
       },
       log: () => logText,
       async stop() {

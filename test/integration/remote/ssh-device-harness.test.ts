@@ -88,9 +88,10 @@ describe('the ssh-device test harness and its boards', () => {
       const connection = await connectRoot(board, temp.path);
       const missing = await connection.execChecked(['nix-store', '--check-validity', '--print-invalid', storePath]);
       assert.equal(missing.stdout.trim(), storePath, 'the fresh board store lacks the path');
-      const exporter = spawnProcess(['nix-store', '--export', storePath], { env, rawStdout: true });
+      // The importer first, then the exporter piped straight in (as core/deploy does).
       const importer = await connection.spawn(['nix-store', '--import']);
       importer.stdout.resume();
+      const exporter = spawnProcess(['nix-store', '--export', storePath], { env, rawStdout: true });
       const stdout = exporter.child.stdout;
       assert.ok(stdout);
       await pipeline(stdout, importer.stdin);
