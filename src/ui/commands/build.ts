@@ -148,10 +148,16 @@ export function build(ctx: Ctx) {
       const size = result.closureBytes === undefined ? '' : vscode.l10n.t(' (closure {0} MiB)', (result.closureBytes / 1048576).toFixed(1));
       const reveal = vscode.l10n.t('Reveal');
       const copy = vscode.l10n.t('Copy Path');
+      const flashIt = vscode.l10n.t('Flash…');
       const path = image ?? Object.values(result.targets[0]?.outputs ?? {})[0];
-      const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Built {0}{1}.', target.label, size), ...(path === undefined ? [] : [reveal, copy]));
-      if (path !== undefined && choice === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path));
-      if (path !== undefined && choice === copy) await vscode.env.clipboard.writeText(path);
+      const buttons = path === undefined ? [] : [...(image === undefined ? [] : [flashIt]), reveal, copy];
+      // Not awaited: a notification stays until dismissed, and the build is done already.
+      void vscode.window.showInformationMessage(vscode.l10n.t('Built {0}{1}.', target.label, size), ...buttons).then(async (choice) => {
+        if (path === undefined) return;
+        if (choice === flashIt) await vscode.commands.executeCommand('nixosDevices.flash', path);
+        if (choice === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path));
+        if (choice === copy) await vscode.env.clipboard.writeText(path);
+      });
     } else {
       await showError(outcome.error, ctx.log);
     }

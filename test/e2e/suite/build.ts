@@ -1,0 +1,53 @@
+/**
+ * Build from the Flake view in the real VS Code: the example's SD image is built through the
+ * same command the view's inline action runs; the Build view opens, and the result is real: an
+ * out-link in the workspace pointing at a store path with the .img.zst that
+ * nix-support/hydra-build-products names.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite, test } from 'mocha';
+import * as vscode from 'vscode';
+import type { Ctx } from '../../../src/ui/ctx';
+import type { FlakeNode } from '../../../src/ui/views/flake-tree';
+import { EXTENSION_ID } from './activation';
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    // Polling a file and the tab list: neither has an event the test can subscribe to here.
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+suite('Build', () => {
+  test('builds the SD image from the Flake view, shows the Build view, and leaves a real result', async () => {
+    const ext = vscode.extensions.getExtension<Ctx>(EXTENSION_ID);
+    assert.ok(ext);
+    const ctx = await ext.activate();
+    const [flake] = await ctx.flakeTree.getChildren();
+    assert.ok(flake);
+    const groups = await ctx.flakeTree.getChildren(flake);
+    const imagesGroup = groups.find((g) => g.kind === 'group' && g.group === 'images');
+    assert.ok(imagesGroup, 'the Images group');
+    const [image] = await ctx.flakeTree.getChildren(imagesGroup);
+    assert.ok(image?.kind === 'image');
+    // What the inline "Build" action runs; the command waits for the build, not for the user.
+    await vscode.commands.executeCommand('nixosDevices.build', image satisfies FlakeNode);
+
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder);
+    const link = join(folder, '.nixos-devices', 'results', 'images.vulpix');
+    const out = await waitFor('the out-link', () => (existsSync(link) ? realpathSync(link) : undefined));
+    assert.match(out, /^\/nix\/store\/[a-z0-9]{32}-nixos-sd-image-/);
+    const products = readFileSync(join(out, 'nix-support', 'hydra-build-products'), 'utf-8');
+    assert.match(products, /^file sd-image \/nix\/store\/.+\.img\.zst$/m);
+
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+    assert.ok(tabs.some((label) => label.includes('images.vulpix')), `the Build view is open; tabs: ${tabs.join(', ')}`);
+  });
+});
