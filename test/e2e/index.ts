@@ -25,6 +25,7 @@ export async function run(): Promise<void> {
   await import('./suite/flake-view.js');
   await import('./suite/language-server.js');
   await import('./suite/build.js');
+  await import('./suite/ssh.js');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} in-VS-Code test(s) failed`);
 }

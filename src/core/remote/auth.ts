@@ -6,7 +6,8 @@
  * say to use the OpenSSH client for this device.
  */
 import { readFile } from 'node:fs/promises';
-import { utils, type AuthMethod } from 'ssh2';
+import type { AuthMethod } from 'ssh2';
+import { ssh2 } from './ssh2-module';
 import type { Logger } from '../log';
 import type { ResolvedHost } from './ssh-options';
 
@@ -49,11 +50,11 @@ function identityStep(host: ResolvedHost, file: string, askSecret: AskSecret | u
       attempts.securityKeys.push(file);
       return undefined;
     }
-    let parsed = utils.parseKey(data);
+    let parsed = ssh2().utils.parseKey(data);
     if (parsed instanceof Error && /passphrase/i.test(parsed.message) && askSecret !== undefined) {
       const passphrase = await askSecret({ kind: 'passphrase', prompt: `Enter the passphrase for the key ${file}` });
       if (passphrase === undefined) return undefined;
-      parsed = utils.parseKey(data, passphrase);
+      parsed = ssh2().utils.parseKey(data, passphrase);
     }
     if (parsed instanceof Error) {
       logger.warn(`ssh: skipping identity ${file}: ${parsed.message}`);

@@ -4,7 +4,7 @@
  * beyond the handshake), then authentication, keepalive on. Every failure is a DevicesError.
  */
 import type { Duplex } from 'node:stream';
-import { Client } from 'ssh2';
+import { ssh2 } from './ssh2-module';
 import { DevicesError } from '../errors';
 import { SILENT_LOGGER, type Logger } from '../log';
 import { makeAuthHandler, type AskSecret, type AuthAttempts } from './auth';
@@ -165,7 +165,7 @@ async function connectDirect(host: ResolvedHost, options: ConnectOptions, sock: 
     return true;
   };
 
-  const client = new Client();
+  const client = new (ssh2().Client)();
   const started = Date.now();
   return new Promise<SshConnection>((resolve, reject) => {
     let settled = false;
