@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   nix-bin openssh-server openssh-client qemu-system-arm u-boot-qemu socat zstd xz-utils
   e2fsprogs dosfstools mtools fdisk iproute2 chromium udev libkrb5-dev pkg-config
-  util-linux git ca-certificates sudo
+  util-linux git ca-certificates time sudo
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -8,61 +8,17 @@
  * time and of CPU time (which holds up better on a busy machine) and the ratios ours / Nix:
  * below 1 means faster. Nix's time includes starting its process: a user waits for that too.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realNixSources } from '../../test/harness/nix-sources';
+import { bigNixFile, median, time, timeNix, type Timing } from '../nix-parse-timing';
 import { buildSync } from 'esbuild';
 import type * as Lang from '../../src/core/lang';
 import { nixTestEnv } from '../../test/harness/nix';
 
 const RUNS = 7;
 
-interface Timing {
-  readonly wall: number;
-  readonly cpu: number;
-}
-
-function buildText(targetBytes: number): string {
-  const sources = realNixSources();
-  const parts: string[] = ['{\n'];
-  let size = 2;
-  for (let i = 0; size < targetBytes; i++) {
-    const piece = `  m${i} = (\n${sources[i % sources.length] ?? ''}  );\n`;
-    parts.push(piece);
-    size += piece.length;
-  }
-  parts.push('}\n');
-  return parts.join('');
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-function time(fn: () => void, runs: number): Timing[] {
-  const out: Timing[] = [];
-  for (let i = 0; i < runs; i++) {
-    const cpu = process.cpuUsage();
-    const started = process.hrtime.bigint();
-    fn();
-    const used = process.cpuUsage(cpu);
-    out.push({ wall: Number(process.hrtime.bigint() - started) / 1e6, cpu: (used.user + used.system) / 1000 });
-  }
-  return out;
-}
-
-/** One nix-instantiate run: wall time here, CPU time from GNU time. */
-function timeNix(file: string, env: NodeJS.ProcessEnv): Timing {
-  const started = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', 'nix-instantiate', '--parse', file], { env, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const wall = Number(process.hrtime.bigint() - started) / 1e6;
-  const match = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr);
-  if (result.status !== 0 || match === null) throw new Error(`nix-instantiate failed: ${result.stderr.slice(0, 500)}`);
-  return { wall, cpu: (Number(match[1]) + Number(match[2])) * 1000 };
-}
 
 function loadBundled(dir: string): typeof Lang {
   const outfile = join(dir, 'lang.cjs');
@@ -82,7 +38,7 @@ const sizeMb = Number(process.argv[2] ?? 2);
 const dir = mkdtempSync(join(tmpdir(), 'nd-bench-parser-'));
 try {
   const lang = loadBundled(dir);
-  const text = buildText(sizeMb * 1024 * 1024);
+  const text = bigNixFile(realNixSources(), sizeMb * 1024 * 1024, 'm');
   const file = join(dir, 'big.nix');
   writeFileSync(file, text);
   const check = lang.parse(text);

@@ -8,7 +8,6 @@
  * ships. Prints medians of wall and CPU time, the share the rules add over parse + scopes, and
  * the ratios ours / Nix (below 1 means faster; Nix's time includes starting its process).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,14 +15,11 @@ import { buildSync } from 'esbuild';
 import type * as Lang from '../../src/core/lang';
 import type * as Rules from '../../src/core/rules';
 import { nixTestEnv } from '../../test/harness/nix';
+import { bigNixFile, median, time, timeNix, type Timing } from '../nix-parse-timing';
 
 const SEED = join(__dirname, '..', '..', 'test', 'fixtures', 'seed');
 const RUNS = 7;
 
-interface Timing {
-  readonly wall: number;
-  readonly cpu: number;
-}
 
 /** The seed's final flake grown to `lines` lines with more modules and deploy nodes. */
 function flakeOfLines(lines: number): string {
@@ -44,41 +40,7 @@ function flakeOfLines(lines: number): string {
 
 function bigFile(targetBytes: number): string {
   const sources = readdirSync(SEED).filter((f) => f.endsWith('.nix')).sort().map((f) => readFileSync(join(SEED, f), 'utf8'));
-  const parts: string[] = ['{\n'];
-  let size = 2;
-  for (let i = 0; size < targetBytes; i++) {
-    const piece = `  f${i} = (\n${sources[i % sources.length] ?? ''}  );\n`;
-    parts.push(piece);
-    size += piece.length;
-  }
-  parts.push('}\n');
-  return parts.join('');
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-function time(fn: () => void, runs: number): Timing[] {
-  const out: Timing[] = [];
-  for (let i = 0; i < runs; i++) {
-    const cpu = process.cpuUsage();
-    const started = process.hrtime.bigint();
-    fn();
-    const used = process.cpuUsage(cpu);
-    out.push({ wall: Number(process.hrtime.bigint() - started) / 1e6, cpu: (used.user + used.system) / 1000 });
-  }
-  return out;
-}
-
-function timeNix(file: string, env: NodeJS.ProcessEnv): Timing {
-  const started = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', 'nix-instantiate', '--parse', file], { env, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const wall = Number(process.hrtime.bigint() - started) / 1e6;
-  const match = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr);
-  if (result.status !== 0 || match === null) throw new Error(`nix-instantiate failed: ${result.stderr.slice(0, 500)}`);
-  return { wall, cpu: (Number(match[1]) + Number(match[2])) * 1000 };
+  return bigNixFile(sources, targetBytes, 'f');
 }
 
 function loadBundled<T>(dir: string, area: string): T {
