@@ -144,4 +144,19 @@ describe('language server over stdio', () => {
     const systems = await connection.sendRequest<{ label: string }[]>('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 19 } });
     assert.ok(systems.some((c) => c.label === 'aarch64-linux'));
   });
+
+  it('explains a pkgsCross platform and a flake output kind on hover', async () => {
+    const uri = 'file:///work/hover/flake.nix';
+    const text = readFileSync(join(repo, 'test/fixtures/seed/02-minimal-image.nix'), 'utf-8');
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nix', version: 1, text } });
+    const lines = text.split('\n');
+    const at = (needle: string): { line: number; character: number } => {
+      const line = lines.findIndex((l) => l.includes(needle));
+      return { line, character: (lines[line] ?? '').indexOf(needle) + 2 };
+    };
+    const cross = await connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: at('armv7l-hf-multiplatform') });
+    assert.match(cross?.contents.value ?? '', /runs on armv7l-linux/);
+    const images = await connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: at('images.vulpix') });
+    assert.match(images?.contents.value ?? '', /flash/);
+  });
 });
