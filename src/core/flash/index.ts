@@ -30,13 +30,4 @@ export type { WriteMode } from './body-sink';
 export { hashDeviceBytes } from './read-back';
 export { startFlash, type FlashOptions, type FlashPhase, type FlashPlan, type FlashResult } from './flash-image';
 export { formatProgress, ProgressMeter, type ProgressReading } from './flash-progress';
-export {
-  encodeHelperMessage,
-  helperMessageFor,
-  HELPER_PROTOCOL_VERSION,
-  parseHelperMessage,
-  parseHelperRequest,
-  type HelperMessage,
-  type HelperRequest,
-} from './helper-protocol';
 export { createSha256Hasher, resolveHashChoice, type HashChoice, type Sha256Hasher } from './sha256-hasher';
