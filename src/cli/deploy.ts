@@ -27,7 +27,7 @@ import {
   type HealthCheck,
 } from '../core/deploy';
 import { NixCli, type DeployNodeOutput } from '../core/nix';
-import { SshPool } from '../core/remote';
+import { SshPool, type SshConnection } from '../core/remote';
 import { parseArgs } from './args';
 import type { CliCommand, CliIo } from './main';
 
@@ -66,6 +66,25 @@ export class NodeLinks {
 
   async closeAll(): Promise<void> {
     for (const pool of this.pools.values()) await pool.close();
+  }
+}
+
+/** Resolves one deploy node of the flake in `io.cwd`, connects to it, runs `use`, and closes. */
+export async function withNodeConnection(
+  io: CliIo,
+  name: string,
+  options: { readonly verbose: boolean; readonly signal: AbortSignal },
+  use: (node: DeployNodeOutput, connection: SshConnection) => Promise<number>,
+): Promise<number> {
+  const logger = stderrLogger(io, options.verbose);
+  const nix = new NixCli({ program: io.env['NIXOS_DEVICES_NIX'] ?? 'nix', env: io.env, logger });
+  const [node] = await resolveDeployNodes(nix, io.cwd, [name], options.signal);
+  if (node === undefined) throw new DevicesError('NOT_FOUND', `No deploy node ${JSON.stringify(name)}.`);
+  const links = new NodeLinks(logger);
+  try {
+    return await use(node.node, await links.link(node.node).connection(options.signal));
+  } finally {
+    await links.closeAll();
   }
 }
 

@@ -4,10 +4,9 @@
  * extlinux boot menu as u-boot numbers it. Run in the flake's folder.
  */
 import { DevicesError } from '../core/errors';
-import { readGenerations, resolveDeployNodes, type DeviceGenerations } from '../core/deploy';
-import { NixCli } from '../core/nix';
+import { readGenerations, type DeviceGenerations } from '../core/deploy';
 import { parseArgs } from './args';
-import { NodeLinks, pathsFromFlags, stderrLogger } from './deploy';
+import { pathsFromFlags, withNodeConnection } from './deploy';
 import type { CliCommand } from './main';
 
 export function formatGenerations(device: string, state: DeviceGenerations): string {
@@ -33,22 +32,14 @@ export const generationsCommand: CliCommand = async (args, io, signal) => {
     const value = parsed.flags.get(key);
     return typeof value === 'string' ? value : undefined;
   };
-  const logger = stderrLogger(io, parsed.flags.has('verbose'));
-  const nix = new NixCli({ program: io.env['NIXOS_DEVICES_NIX'] ?? 'nix', env: io.env, logger });
-  const [node] = await resolveDeployNodes(nix, io.cwd, [name], signal);
-  if (node === undefined) throw new DevicesError('NOT_FOUND', `No deploy node ${JSON.stringify(name)}.`);
-  const links = new NodeLinks(logger);
-  try {
-    const connection = await links.link(node.node).connection(signal);
+  return withNodeConnection(io, name, { verbose: parsed.flags.has('verbose'), signal }, async (node, connection) => {
     const state = await readGenerations(connection, pathsFromFlags(flag));
     if (parsed.flags.has('json')) {
       const { bootMenu, ...rest } = state;
-      io.stdout.write(`${JSON.stringify({ device: node.node.name, ...rest, ...(bootMenu === undefined ? {} : { bootMenu: bootMenu.rows }) }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ device: node.name, ...rest, ...(bootMenu === undefined ? {} : { bootMenu: bootMenu.rows }) }, null, 2)}\n`);
     } else {
-      io.stdout.write(formatGenerations(node.node.name, state));
+      io.stdout.write(formatGenerations(node.name, state));
     }
     return 0;
-  } finally {
-    await links.closeAll();
-  }
+  });
 };
