@@ -47,7 +47,11 @@ suite('Build', () => {
     const products = readFileSync(join(out, 'nix-support', 'hydra-build-products'), 'utf-8');
     assert.match(products, /^file sd-image \/nix\/store\/.+\.img\.zst$/m);
 
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+    // The tab model reaches the extension host asynchronously after the panel is created: with
+    // a cached build the command can return before the new tab is visible here.
+    const tabLabels = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+    await waitFor('the Build view tab', () => (tabLabels().some((label) => label.includes('images.vulpix')) ? true : undefined), 10_000).catch(() => undefined);
+    const tabs = tabLabels();
     assert.ok(tabs.some((label) => label.includes('images.vulpix')), `the Build view is open; tabs: ${tabs.join(', ')}`);
   });
 });
