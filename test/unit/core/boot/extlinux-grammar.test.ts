@@ -6,79 +6,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { scopesOf as scopesOfFile, textMateSkip } from '../../../harness/textmate';
 
 const ROOT = join(__dirname, '../../../..');
 const GRAMMAR_PATH = join(ROOT, 'syntaxes/extlinux.tmLanguage.json');
 const FIXTURE = join(ROOT, 'test/fixtures/boot/extlinux/specialisations-fdtdir.conf');
 
-/** The parts of vscode-textmate and vscode-oniguruma this test uses (loaded by name, untyped). */
-interface Token {
-  startIndex: number;
-  endIndex: number;
-  scopes: string[];
-}
-interface Grammar {
-  tokenizeLine(line: string, stack: unknown): { tokens: Token[]; ruleStack: unknown };
-}
-interface TextMate {
-  INITIAL: unknown;
-  Registry: new (options: unknown) => { loadGrammar(scope: string): Promise<Grammar | null> };
-  parseRawGrammar(content: string, path: string): unknown;
-}
-interface Oniguruma {
-  loadWASM(data: ArrayBuffer): Promise<void>;
-  OnigScanner: new (patterns: string[]) => unknown;
-  OnigString: new (text: string) => unknown;
-}
+const scopesOf = (text: string): Promise<Map<string, string>> => scopesOfFile(GRAMMAR_PATH, 'source.extlinux', text);
 
-function installed(name: string): boolean {
-  try {
-    require.resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const TEXTMATE = 'vscode-textmate';
-const ONIGURUMA = 'vscode-oniguruma';
-const skip = installed(TEXTMATE) && installed(ONIGURUMA) ? false : 'vscode-textmate / vscode-oniguruma are not installed';
-
-async function loadGrammar(): Promise<Grammar> {
-  const tm = (await import(TEXTMATE)) as TextMate;
-  const onig = (await import(ONIGURUMA)) as Oniguruma;
-  const wasm = readFileSync(require.resolve(`${ONIGURUMA}/release/onig.wasm`));
-  await onig.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
-  const registry = new tm.Registry({
-    onigLib: Promise.resolve({
-      createOnigScanner: (patterns: string[]) => new onig.OnigScanner(patterns),
-      createOnigString: (text: string) => new onig.OnigString(text),
-    }),
-    loadGrammar: async () => tm.parseRawGrammar(readFileSync(GRAMMAR_PATH, 'utf8'), GRAMMAR_PATH),
-  });
-  const grammar = await registry.loadGrammar('source.extlinux');
-  assert.ok(grammar !== null);
-  return grammar;
-}
-
-/** text → innermost scope of its first token in the file. */
-async function scopesOf(text: string): Promise<Map<string, string>> {
-  const grammar = await loadGrammar();
-  const tm = (await import(TEXTMATE)) as TextMate;
-  const scopes = new Map<string, string>();
-  let stack = tm.INITIAL;
-  for (const line of text.split('\n')) {
-    const result = grammar.tokenizeLine(line, stack);
-    stack = result.ruleStack;
-    for (const token of result.tokens) {
-      const text = line.slice(token.startIndex, token.endIndex);
-      if (!scopes.has(text)) scopes.set(text, token.scopes.at(-1) ?? '');
-    }
-  }
-  return scopes;
-}
-
-describe('extlinux TextMate grammar', { skip }, () => {
+describe('extlinux TextMate grammar', { skip: textMateSkip }, () => {
   it('names keywords, labels, the DEFAULT reference, numbers, paths, kernel params and comments', async () => {
     const scopes = await scopesOf(readFileSync(FIXTURE, 'utf8'));
     const expect = (text: string, scope: string): void => assert.equal(scopes.get(text), scope, text);
