@@ -10,6 +10,7 @@ import { registerCommands } from './ui/commands';
 import { Config } from './ui/config';
 import type { Ctx } from './ui/ctx';
 import { DeviceConnections } from './ui/devices/device-connections';
+import { FlakeCheckRunner } from './ui/flake/flake-check-runner';
 import { FlakeWorkspace } from './ui/flake/flake-workspace';
 import { registerLanguageClient } from './ui/language/register-language-client';
 import { channelLogger } from './ui/log';
@@ -26,11 +27,12 @@ export function activate(context: vscode.ExtensionContext): Ctx {
     const config = new Config();
     const flakes = new FlakeWorkspace(config, log);
     const flakeTree = new FlakeTreeProvider(flakes);
+    const flakeCheck = new FlakeCheckRunner(flakes, config, log);
     const pool = new SshPool({ confirmUnknownHost, askSecret: secretAsker(context.secrets), logger: channelLogger(log) });
     context.subscriptions.push({ dispose: () => void pool.close() });
     const devices = new DeviceConnections(pool, context.workspaceState);
     const devicesTree = new DevicesTreeProvider(flakes, config, devices);
-    context.subscriptions.push(config, flakes, flakeTree, devicesTree);
+    context.subscriptions.push(config, flakes, flakeCheck, flakeTree, devicesTree);
     context.subscriptions.push(
       vscode.window.createTreeView('nixosDevices.flake', { treeDataProvider: flakeTree, showCollapseAll: true }),
       vscode.window.createTreeView('nixosDevices.devices', { treeDataProvider: devicesTree }),
@@ -47,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): Ctx {
         },
       }),
     );
-    const ctx: Ctx = { extension: context, log, config, flakes, flakeTree, devicesTree, buildLog, buildStatus, devices };
+    const ctx: Ctx = { extension: context, log, config, flakes, flakeCheck, flakeTree, devicesTree, buildLog, buildStatus, devices };
     registerCommands(ctx);
     registerLanguageClient(context, log);
     const manifest: unknown = context.extension.packageJSON;

@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import type { BuildStatusBar } from './build/build-status-bar';
 import type { Config } from './config';
 import type { DeviceConnections } from './devices/device-connections';
+import type { FlakeCheckRunner } from './flake/flake-check-runner';
 import type { FlakeWorkspace } from './flake/flake-workspace';
 import type { DevicesTreeProvider } from './views/devices-tree';
 import type { FlakeTreeProvider } from './views/flake-tree';
@@ -15,6 +16,8 @@ export interface Ctx {
   readonly log: vscode.LogOutputChannel;
   readonly config: Config;
   readonly flakes: FlakeWorkspace;
+  /** `nix flake check --no-build`: the Check Flake command and, opted in, on save. */
+  readonly flakeCheck: FlakeCheckRunner;
   readonly flakeTree: FlakeTreeProvider;
   readonly devicesTree: DevicesTreeProvider;
   /** Build output, its own channel, opened on request. */

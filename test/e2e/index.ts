@@ -24,6 +24,7 @@ export async function run(): Promise<void> {
   await import('./suite/activation.js');
   await import('./suite/flake-view.js');
   await import('./suite/language-server.js');
+  await import('./suite/flake-check.js');
   await import('./suite/build.js');
   await import('./suite/ssh.js');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

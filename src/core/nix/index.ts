@@ -2,6 +2,8 @@
  * core/nix: the nix command, its internal-json log, flake outputs, and store-path mapping.
  */
 export { stripAnsi } from './ansi';
+export { checkFlake, problemsFromMessages } from './flake-check';
+export type { FlakeCheckProblem, FlakeCheckResult } from './flake-check';
 export { FlakeOutputsCache, listFlakeOutputs, readFlakeMetadata } from './flake-outputs';
 export type { FlakeMetadata, ListFlakeOutputsOptions } from './flake-outputs';
 export { interpretOutputs } from './flake-outputs-interpret';

@@ -18,6 +18,8 @@ export interface Settings {
   readonly nixEnvironment: Readonly<Record<string, string | undefined>>;
   readonly flakePaths: readonly string[];
   readonly maxDiscoveredFlakes: number;
+  /** Run `nix flake check --no-build` after saving a flake's .nix file (it evaluates every output). */
+  readonly checkOnSave: boolean;
   readonly devices: readonly DeviceSetting[];
   /** Out-links of builds go to `<flake>/<outLinkDir>/<attr>`; empty: no out-links. */
   readonly buildOutLinkDir: string;
@@ -38,6 +40,7 @@ export const DEFAULT_SETTINGS: Settings = {
   nixEnvironment: {},
   flakePaths: [],
   maxDiscoveredFlakes: 20,
+  checkOnSave: false,
   devices: [],
   buildOutLinkDir: '.nixos-devices/results',
   buildBuilders: '',
@@ -54,6 +57,7 @@ export const SETTING_KEYS = {
   nixEnvironment: 'nix.environment',
   flakePaths: 'flake.paths',
   maxDiscoveredFlakes: 'flake.maxDiscovered',
+  checkOnSave: 'check.onSave',
   devices: 'devices',
   buildOutLinkDir: 'build.outLinkDir',
   buildBuilders: 'build.builders',
@@ -124,6 +128,7 @@ export function readSettings(get: (key: string) => unknown): Settings {
     nixEnvironment: normaliseEnvironment(get(SETTING_KEYS.nixEnvironment)),
     flakePaths: normaliseStringList(get(SETTING_KEYS.flakePaths)),
     maxDiscoveredFlakes: normaliseInteger(get(SETTING_KEYS.maxDiscoveredFlakes), DEFAULT_SETTINGS.maxDiscoveredFlakes, 1, 200),
+    checkOnSave: get(SETTING_KEYS.checkOnSave) === true,
     devices: normaliseDevices(get(SETTING_KEYS.devices)),
     buildOutLinkDir: typeof get(SETTING_KEYS.buildOutLinkDir) === 'string' ? String(get(SETTING_KEYS.buildOutLinkDir)).trim() : DEFAULT_SETTINGS.buildOutLinkDir,
     buildBuilders: normaliseString(get(SETTING_KEYS.buildBuilders), ''),

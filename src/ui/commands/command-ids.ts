@@ -4,6 +4,7 @@ export const COMMAND_IDS = [
   'nixosDevices.refreshFlake',
   'nixosDevices.copyInstallable',
   'nixosDevices.revealFlake',
+  'nixosDevices.checkFlake',
   'nixosDevices.refreshDevices',
   'nixosDevices.addDevice',
   'nixosDevices.installCli',

@@ -11,7 +11,7 @@ import type { CommandId } from './command-ids';
 import { deploy, rollbackDevice, setBootDefault, switchGeneration } from './deploy';
 import { addDevice, refreshDevices } from './devices';
 import { ejectDrive, flash } from './flash';
-import { copyInstallable, refreshFlake, revealFlake } from './flake';
+import { checkFlake, copyInstallable, refreshFlake, revealFlake } from './flake';
 
 type CommandFactory = (ctx: Ctx) => (...args: never[]) => Promise<void>;
 
@@ -19,6 +19,7 @@ export const COMMANDS = {
   'nixosDevices.refreshFlake': refreshFlake,
   'nixosDevices.copyInstallable': copyInstallable,
   'nixosDevices.revealFlake': revealFlake,
+  'nixosDevices.checkFlake': checkFlake,
   'nixosDevices.refreshDevices': refreshDevices,
   'nixosDevices.addDevice': addDevice,
   'nixosDevices.installCli': installCli,

@@ -29,10 +29,15 @@ suite('Build', () => {
     const ext = vscode.extensions.getExtension<Ctx>(EXTENSION_ID);
     assert.ok(ext);
     const ctx = await ext.activate();
-    const [flake] = await ctx.flakeTree.getChildren();
-    assert.ok(flake);
-    const groups = await ctx.flakeTree.getChildren(flake);
-    const imagesGroup = groups.find((g) => g.kind === 'group' && g.group === 'images');
+    // An earlier suite may have just saved flake.nix: the view re-evaluates, so wait for it.
+    const deadline = Date.now() + 60_000;
+    let imagesGroup: FlakeNode | undefined;
+    while (imagesGroup === undefined && Date.now() < deadline) {
+      const [flake] = await ctx.flakeTree.getChildren();
+      const groups = flake === undefined ? [] : await ctx.flakeTree.getChildren(flake);
+      imagesGroup = groups.find((g) => g.kind === 'group' && g.group === 'images');
+      if (imagesGroup === undefined) await new Promise((r) => setTimeout(r, 250));
+    }
     assert.ok(imagesGroup, 'the Images group');
     const [image] = await ctx.flakeTree.getChildren(imagesGroup);
     assert.ok(image?.kind === 'image');
