@@ -1,6 +1,6 @@
 /**
  * Deploy and the generation actions, from the Devices view, code lenses and the palette. A
- * deploy builds the node's profile, shows the closure diff (Deploy / Cancel), copies, activates
+ * deploy builds the node's profile, shows the closure diff in a webview (Deploy / Cancel), copies, activates
  * with magic rollback and reports the typed outcome: a rollback is shown as an error, never as
  * success. Generation actions keep profile and boot menu in agreement (core/deploy).
  */
@@ -15,9 +15,7 @@ import {
   rollbackGeneration,
   setBootGeneration,
   startDeployMany,
-  summarizeDiff,
   switchToGeneration,
-  type ClosureDiff,
   type GenerationActionContext,
 } from '../../core/deploy';
 import type { Device } from '../../core/devices';
@@ -28,6 +26,7 @@ import { channelLogger } from '../log';
 import { showError } from '../show-error';
 import { nodeNameOfAttrPath } from '../devices/node-name';
 import type { DeviceNode } from '../views/devices-tree';
+import { askToDeploy } from '../webviews/deploy-diff-panel';
 import type { FlakeNode } from '../views/flake-tree';
 
 async function pickDevice(ctx: Ctx, deployableOnly: boolean): Promise<Device | undefined> {
@@ -38,14 +37,6 @@ async function pickDevice(ctx: Ctx, deployableOnly: boolean): Promise<Device | u
     { title: deployableOnly ? vscode.l10n.t('Deploy') : vscode.l10n.t('Device') },
   );
   return picked?.device;
-}
-
-function describeDiff(diff: ClosureDiff): string {
-  const lines = [summarizeDiff(diff)];
-  for (const c of diff.changed.slice(0, 12)) lines.push(`~ ${c.name} ${c.before.join(', ')} → ${c.after.join(', ')}`);
-  for (const a of diff.added.slice(0, 8)) lines.push(`+ ${a.name} ${a.versions.join(', ')}`);
-  for (const r of diff.removed.slice(0, 8)) lines.push(`- ${r.name} ${r.versions.join(', ')}`);
-  return lines.join('\n');
 }
 
 export function deploy(ctx: Ctx) {
@@ -88,15 +79,7 @@ export function deploy(ctx: Ctx) {
           magicRollback: deployNode.magicRollback ?? true,
           ...(deployNode.confirmTimeout === undefined ? {} : { confirmTimeoutS: deployNode.confirmTimeout }),
           ...(deployNode.activationTimeout === undefined ? {} : { activationTimeoutS: deployNode.activationTimeout }),
-          approve: async (diff) => {
-            const go = vscode.l10n.t('Deploy');
-            const choice = await vscode.window.showInformationMessage(
-              vscode.l10n.t('Deploy {0} to {1}?', systemPath.replace(/^\/nix\/store\/[a-z0-9]{32}-/, ''), target.name),
-              { modal: true, detail: diff === undefined ? vscode.l10n.t('The device has no current system to compare with.') : describeDiff(diff) },
-              go,
-            );
-            return choice === go;
-          },
+          approve: (diff) => askToDeploy(ctx.extension.extensionUri, target.name, target.host ?? target.name, systemPath, diff),
         },
       ],
       { logger: channelLogger(ctx.log) },
