@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): Ctx {
         },
       }),
     );
-    const ctx: Ctx = { extension: context, log, config, flakes, flakeCheck, flakeTree, devicesTree, buildLog, buildStatus, devices };
+    const ctx: Ctx = { extension: context, log, config, flakes, flakeCheck, flakeTree, devicesTree, buildLog, buildStatus, buildViewRenders: BuildPanel.onDidRender, devices };
     registerCommands(ctx);
     registerLanguageClient(context, log);
     const manifest: unknown = context.extension.packageJSON;

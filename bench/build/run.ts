@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { NixCli, runBuild } from '../../src/core/nix';
 import { nixTestEnv } from '../../test/harness/nix';
 import { makeTempDir } from '../../test/harness/temp-dir';
-import { copyBuildFlake } from '../../test/integration/build/build-fixture';
+import { copyBuildFlake } from '../../test/harness/build-flakes';
 
 const args = process.argv.slice(2);
 const argValue = (name: string): string | undefined => {

@@ -3,6 +3,7 @@
  * it owns is disposed with the extension.
  */
 import type * as vscode from 'vscode';
+import type { BuildViewState } from '../../webview/build/protocol';
 import type { BuildStatusBar } from './build/build-status-bar';
 import type { Config } from './config';
 import type { DeviceConnections } from './devices/device-connections';
@@ -23,6 +24,8 @@ export interface Ctx {
   /** Build output, its own channel, opened on request. */
   readonly buildLog: vscode.OutputChannel;
   readonly buildStatus: BuildStatusBar;
+  /** Each state the Build view is sent, in order (the view itself lives in the webview). */
+  readonly buildViewRenders: vscode.Event<BuildViewState>;
   /** SSH connections to devices and the last generations read from each. */
   readonly devices: DeviceConnections;
 }

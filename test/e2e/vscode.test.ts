@@ -6,7 +6,7 @@
  * Needs `npm run build` first (scripts/test.sh does it); installs code-server when absent.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -19,6 +19,7 @@ import {
   runExtensionTests,
   startCodeServer,
 } from '../harness/code-server';
+import { copyBuildFlake } from '../harness/build-flakes';
 import { nixTestEnv } from '../harness/nix';
 import { isAlive, processTree } from '../harness/process-tree';
 import { makeTempDir } from '../harness/temp-dir';
@@ -58,12 +59,16 @@ describe('NixOS Devices in a real VS Code (code-server)', { timeout: 20 * 60_000
     checkPrerequisites();
     install = ensureCodeServer();
     cpSync(EXAMPLES, workspace.path, { recursive: true });
-    server = await startCodeServer({ install, workspace: workspace.path, env: nixTestEnv() });
+    // A fresh 24-derivation chain outside the workspace, for the live Build view test.
+    mkdirSync(workspace.path + '-builds', { recursive: true });
+    const chain = copyBuildFlake('chain', workspace.path + '-builds');
+    server = await startCodeServer({ install, workspace: workspace.path, env: { ...nixTestEnv(), NIXOS_DEVICES_E2E_CHAIN_FLAKE: chain } });
   });
 
   after(async () => {
     await server?.stop();
     workspace.remove();
+    rmSync(workspace.path + '-builds', { recursive: true, force: true });
   });
 
   it('passes the mocha suites of test/e2e/suite/ inside the real extension host', { timeout: 10 * 60_000 }, async () => {
@@ -101,6 +106,40 @@ describe('NixOS Devices in a real VS Code (code-server)', { timeout: 20 * 60_000
       await ui.page.locator('.workbench-hover, .monaco-hover:not(.hidden)').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
       mkdirSync(RESULTS, { recursive: true });
       await ui.screenshot(join(RESULTS, 'sidebar.png'));
+    } finally {
+      await ui.close();
+    }
+  });
+
+  it('builds the SD image from the Flake view\'s inline Build action and offers Flash…, Reveal and Copy Path', { timeout: 5 * 60_000 }, async () => {
+    assert.ok(server);
+    const ui = await openWorkbench(server, { extensionDevelopmentPath: ROOT });
+    try {
+      await ui.page.locator('.activitybar .action-item [aria-label^="NixOS Devices"]').first().click();
+      const sidebar = ui.page.locator('.part.sidebar');
+      // The image row is the one whose description names the .img file.
+      const imageRow = sidebar.locator('.monaco-list-row', { hasText: 'nixos-sd-image-' }).first();
+      await imageRow.waitFor({ timeout: 120_000 });
+      await imageRow.hover();
+      await imageRow.locator('.actions .action-label[aria-label^="Build"]').first().click();
+      // The result notification: a toast, or, once VS Code has tucked it away, in the
+      // notification centre (the status bar's bell opens it).
+      const toastOrItem = ui.page.locator('.notification-list-item', { hasText: /Built .*images\.vulpix/ }).first();
+      await ui.page.locator('.tabs-container .tab', { hasText: 'images.vulpix' }).first().waitFor({ timeout: 180_000 });
+      const visible = await toastOrItem.waitFor({ timeout: 20_000 }).then(() => true, () => false);
+      if (!visible) await ui.page.locator('[id="status.notifications"]').first().click();
+      await toastOrItem.waitFor({ timeout: 60_000 }).catch(async (error: unknown) => {
+        mkdirSync(RESULTS, { recursive: true });
+        await ui.screenshot(join(RESULTS, 'build-result-failure.png'));
+        throw error;
+      });
+      const toast = toastOrItem;
+      const buttons = await toast.locator('.monaco-button').allTextContents();
+      for (const label of ['Flash…', 'Reveal', 'Copy Path']) assert.ok(buttons.some((b) => b.includes(label)), `the notification offers ${label}: ${buttons.join(', ')}`);
+      const tabs = await ui.page.locator('.tabs-container .tab').allTextContents();
+      assert.ok(tabs.some((t) => t.includes('images.vulpix')), `the Build view is open: ${tabs.join(', ')}`);
+      mkdirSync(RESULTS, { recursive: true });
+      await ui.screenshot(join(RESULTS, 'build-result.png'));
     } finally {
       await ui.close();
     }

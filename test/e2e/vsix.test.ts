@@ -19,6 +19,7 @@ import {
   startCodeServer,
   writeEmptyExtension,
 } from '../harness/code-server';
+import { copyBuildFlake } from '../harness/build-flakes';
 import { nixTestEnv } from '../harness/nix';
 import { makeTempDir } from '../harness/temp-dir';
 
@@ -67,7 +68,7 @@ describe('the packaged .vsix', { timeout: 20 * 60_000 }, () => {
       install: ensureCodeServer(),
       workspace,
       installExtensions: [vsix],
-      env: { ...nixTestEnv(), NIXOS_DEVICES_E2E_EXPECT: 'installed' },
+      env: { ...nixTestEnv(), NIXOS_DEVICES_E2E_EXPECT: 'installed', NIXOS_DEVICES_E2E_CHAIN_FLAKE: copyBuildFlake('chain', temp.path) },
     });
     const code = await runExtensionTests(server, {
       // VS Code runs tests only in a development window: an empty extension takes that role, so

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { readDerivationGraph, type BuildHandle, type DerivationGraph, type NixCli } from '../../core/nix';
-import type { FromWebview, ToWebview } from '../../../webview/build/protocol';
+import type { BuildViewState, FromWebview, ToWebview } from '../../../webview/build/protocol';
 import { buildViewState } from './build-view-state';
 import { webviewHtml, webviewOptions } from './webview-html';
 
@@ -32,6 +32,9 @@ function isMessage(value: unknown): value is FromWebview {
 
 export class BuildPanel implements vscode.Disposable {
   private static current: BuildPanel | undefined;
+  private static readonly rendered = new vscode.EventEmitter<BuildViewState>();
+  /** Every state the Build view is sent, as it is sent: what the user sees, in order. */
+  static readonly onDidRender = BuildPanel.rendered.event;
   private readonly disposables: vscode.Disposable[] = [];
   private buildDisposables: vscode.Disposable[] = [];
   private handle: BuildHandle | undefined;
@@ -123,6 +126,7 @@ export class BuildPanel implements vscode.Disposable {
     });
     const message: ToWebview = { type: 'state', state };
     void this.panel.webview.postMessage(message);
+    BuildPanel.rendered.fire(state);
     if (outcome !== undefined && this.timer !== undefined) {
       clearInterval(this.timer);
       this.timer = undefined;

@@ -60,3 +60,30 @@ suite('Build', () => {
     assert.ok(tabs.some((label) => label.includes('images.vulpix')), `the Build view is open; tabs: ${tabs.join(', ')}`);
   });
 });
+
+suite('Build view, live', () => {
+  test('follows a 24-derivation build as it runs: counts rise in the view before it reports success', async () => {
+    const flakeDir = process.env['NIXOS_DEVICES_E2E_CHAIN_FLAKE'];
+    assert.ok(flakeDir !== undefined && existsSync(flakeDir), 'the test driver passes a fresh chain flake in NIXOS_DEVICES_E2E_CHAIN_FLAKE');
+    const ext = vscode.extensions.getExtension<Ctx>(EXTENSION_ID);
+    assert.ok(ext);
+    const ctx = await ext.activate();
+    const seen: { status: string; done: number; running: number; planned: number; nodes: number }[] = [];
+    const sub = ctx.buildViewRenders((state) => {
+      seen.push({ status: state.status, done: state.counts.done, running: state.counts.running, planned: state.counts.planned, nodes: state.tree.length });
+    });
+    try {
+      await vscode.commands.executeCommand('nixosDevices.build', { flakeDir, attrPath: 'packages.x86_64-linux.chain' });
+    } finally {
+      sub.dispose();
+    }
+    const running = seen.filter((s) => s.status === 'running');
+    assert.ok(running.length >= 3, `the view was redrawn while the build ran (${running.length} running states)`);
+    const doneCounts = running.map((s) => s.done);
+    assert.ok(doneCounts.some((d) => d > 0 && d < 24), `an intermediate count was shown: ${doneCounts.join(',')}`);
+    assert.deepEqual(doneCounts, [...doneCounts].sort((a, b) => a - b), 'the done count never goes back');
+    const last = seen.at(-1);
+    assert.equal(last?.status, 'succeeded');
+    assert.equal(last?.done, 24, 'all 24 derivations of the chain were built');
+  });
+});

@@ -18,7 +18,7 @@ import {
 } from '../../../src/core/nix';
 import { nixTestEnv } from '../../harness/nix';
 import { makeTempDir } from '../../harness/temp-dir';
-import { copyBuildFlake } from './build-fixture';
+import { copyBuildFlake } from '../../harness/build-flakes';
 
 const nix = new NixCli({ env: nixTestEnv() });
 

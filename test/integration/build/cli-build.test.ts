@@ -6,7 +6,7 @@ import { buildCommand } from '../../../src/cli/build';
 import type { CliIo } from '../../../src/cli/main';
 import { nixTestEnv } from '../../harness/nix';
 import { makeTempDir } from '../../harness/temp-dir';
-import { copyBuildFlake } from './build-fixture';
+import { copyBuildFlake } from '../../harness/build-flakes';
 
 class Capture extends Writable {
   text = '';

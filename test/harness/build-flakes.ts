@@ -7,7 +7,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
-export const BUILD_FLAKES = join(__dirname, '../../fixtures/build-flakes');
+export const BUILD_FLAKES = join(__dirname, '../fixtures/build-flakes');
 
 export function copyBuildFlake(name: string, into: string, params: { readonly pidDir?: string; readonly benchCount?: number } = {}): string {
   const dir = join(into, `${name}-${randomBytes(4).toString('hex')}`);
