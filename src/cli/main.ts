@@ -5,8 +5,10 @@ import { deployCommand } from './deploy';
 import { drivesCommand } from './drives';
 import { flashCommand } from './flash';
 import { generationsCommand } from './generations';
+import { humilityCommand } from './humility';
 import { lspCommand } from './lsp';
 import { outputsCommand } from './outputs';
+import { portsCommand } from './ports';
 import { rollbackCommand } from './rollback';
 
 export interface CliIo {
@@ -37,6 +39,11 @@ Commands:
                                  exits non-zero (run in the flake's folder)
   generations DEVICE [--json]    generations and the extlinux boot menu as u-boot numbers it
   rollback DEVICE [--to N]       switch back to the previous (or Nth) generation
+  ports [--json] [--via DEVICE]  serial ports and debug probes (USB-UARTs, ST-Links) here or on a
+                                 deploy node; says when it fell back to sysfs (no udevadm)
+  humility [--via DEVICE] [--probe P] [--archive F] [--environment F] [--target T] [--command PATH] -- ARGS...
+                                 run humility here or on a deploy node with HUMILITY_* set (the
+                                 archive is uploaded once); humility's exit status
   lsp --stdio                    the language server, for any editor
   help                           show this text
   version                        print the version
@@ -48,7 +55,7 @@ error and 130 after Ctrl-C.
 /** Runs one CLI invocation and returns its exit status. SIGINT cancels the running command. */
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }): Promise<number> {
   const [name, ...rest] = argv;
-  const commands: Record<string, CliCommand> = { outputs: outputsCommand, check: checkCommand, build: buildCommand, drives: drivesCommand, flash: flashCommand, deploy: deployCommand, generations: generationsCommand, rollback: rollbackCommand, lsp: lspCommand };
+  const commands: Record<string, CliCommand> = { outputs: outputsCommand, check: checkCommand, build: buildCommand, drives: drivesCommand, flash: flashCommand, deploy: deployCommand, generations: generationsCommand, rollback: rollbackCommand, ports: portsCommand, humility: humilityCommand, lsp: lspCommand };
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(USAGE);
     return name === undefined ? 2 : 0;

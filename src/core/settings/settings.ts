@@ -3,6 +3,7 @@
  * (a hand-edited settings.json can hold anything) into a valid one or the default: a bad value
  * never crashes a feature. ui/config.ts reads the raw values; everything else gets these.
  */
+import { normaliseHumilitySettings, type HumilitySettings } from '../humility/humility-settings';
 
 export interface DeviceSetting {
   readonly name: string;
@@ -10,6 +11,8 @@ export interface DeviceSetting {
   readonly port?: number;
   readonly user?: string;
   readonly system?: string;
+  /** humility's HUMILITY_* settings for the probe attached to this device (or to this machine). */
+  readonly humility?: HumilitySettings;
 }
 
 export interface Settings {
@@ -110,12 +113,14 @@ export function normaliseDevices(value: unknown): readonly DeviceSetting[] {
     const port = normaliseInteger(raw['port'], 0, 1, 65535);
     const user = normaliseString(raw['user'], '');
     const system = normaliseString(raw['system'], '');
+    const humility = normaliseHumilitySettings(raw['humility']);
     devices.push({
       name,
       host,
       ...(port === 0 ? {} : { port }),
       ...(user === '' ? {} : { user }),
       ...(system === '' ? {} : { system }),
+      ...(Object.keys(humility).length === 0 ? {} : { humility }),
     });
   }
   return devices;
