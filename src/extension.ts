@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): Ctx {
     );
     const ctx: Ctx = { extension: context, log, config, flakes, flakeCheck, flakeTree, devicesTree, buildLog, buildStatus, buildViewRenders: BuildPanel.onDidRender, devices };
     registerCommands(ctx);
-    registerLanguageClient(context, log);
+    registerLanguageClient(context, log, () => flakes.nixCli);
     const manifest: unknown = context.extension.packageJSON;
     const version = typeof manifest === 'object' && manifest !== null && 'version' in manifest ? String(manifest.version) : '?';
     log.info(`NixOS Devices ${version} activated`);

@@ -12,6 +12,7 @@ import { completions } from './completion';
 import { DiagnosticsPublisher } from './diagnostics';
 import { documentSymbols } from './document-symbols';
 import { hover } from './hover';
+import { flakeDirOf, InputPackagesAsker } from './input-packages';
 import { DocumentSettings } from './settings';
 
 export interface ServerOptions {
@@ -22,13 +23,23 @@ export interface ServerOptions {
 export function startServer(options: ServerOptions = {}, connection: Connection = createConnection(ProposedFeatures.all)): Connection {
   const documents = new TextDocuments(TextDocument);
   const settings = new DocumentSettings(connection);
-  const analyses = new AnalysisCache(options.today);
+  const inputPackages = new InputPackagesAsker(connection, (flakeDir) => reanalyse(flakeDir));
+  const analyses = new AnalysisCache(options.today, (uri) => inputPackages.lookupFor(uri));
   const diagnostics = new DiagnosticsPublisher(connection, documents, analyses, settings);
+  /** Re-checks a flake's open flake.nix: an answer about its inputs arrived, or its flake.lock changed. */
+  function reanalyse(flakeDir: string): void {
+    for (const document of documents.all()) {
+      if (flakeDirOf(document.uri) !== flakeDir) continue;
+      analyses.drop(document.uri);
+      diagnostics.schedule(document, 0);
+    }
+  }
 
   let lensCommands: ReadonlySet<string> = new Set();
   connection.onInitialize((params): InitializeResult => {
     settings.supportsConfiguration = params.capabilities.workspace?.configuration === true;
     lensCommands = lensCommandsOf(params.initializationOptions);
+    inputPackages.enabled = answersInputPackages(params.initializationOptions);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -40,6 +51,14 @@ export function startServer(options: ServerOptions = {}, connection: Connection 
       },
       serverInfo: { name: 'nixos-devices', version: '0.1.0' },
     };
+  });
+
+  // flake.lock moved the inputs (the client watches it): answers keyed by the old lock no longer apply.
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) {
+      const flakeDir = change.uri.endsWith('/flake.lock') ? flakeDirOf(change.uri.replace(/flake\.lock$/, 'flake.nix')) : undefined;
+      if (flakeDir !== undefined) reanalyse(flakeDir);
+    }
   });
 
   connection.onDidChangeConfiguration(() => {
@@ -91,4 +110,9 @@ export function startServer(options: ServerOptions = {}, connection: Connection 
 function lensCommandsOf(options: unknown): ReadonlySet<string> {
   if (typeof options !== 'object' || options === null || !('lensCommands' in options) || !Array.isArray(options.lensCommands)) return new Set();
   return new Set(options.lensCommands.filter((c): c is string => typeof c === 'string'));
+}
+
+/** Whether the client answers INPUT_PACKAGES_REQUEST: `{ inputPackages: true }` in initializationOptions. */
+function answersInputPackages(options: unknown): boolean {
+  return typeof options === 'object' && options !== null && 'inputPackages' in options && options.inputPackages === true;
 }

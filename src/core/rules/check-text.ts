@@ -5,7 +5,7 @@
 import { parse, resolveScopes, type ParseResult, type ScopeInfo } from '../lang';
 import { SILENT_LOGGER, type Logger } from '../log';
 import { SharedRuleContext } from './query/analysis';
-import type { Finding, Rule, Severity } from './rule';
+import type { Finding, InputPackages, Rule, Severity } from './rule';
 
 export interface CheckOptions {
   /** The date rules such as nixpkgs-channel-eol judge by; now when absent. */
@@ -15,6 +15,8 @@ export interface CheckOptions {
   /** Run the syntax and scope rules (users of nil or nixd may turn them off); default true. */
   readonly syntaxAndScope?: boolean;
   readonly logger?: Logger;
+  /** Known package names of flake inputs (see RuleContext.inputPackages). */
+  readonly inputPackages?: InputPackages;
 }
 
 export interface RuleFailure {
@@ -34,7 +36,7 @@ export interface CheckResult {
 export function checkTextWith(rules: readonly Rule[], text: string, options: CheckOptions = {}): CheckResult {
   const parsed = parse(text);
   const scopes = resolveScopes(parsed);
-  const context = new SharedRuleContext(text, parsed, scopes, options.today ?? new Date());
+  const context = new SharedRuleContext(text, parsed, scopes, options.today ?? new Date(), options.inputPackages);
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
   for (const rule of rules) {

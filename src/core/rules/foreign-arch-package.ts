@@ -1,8 +1,9 @@
 import type { SyntaxNode } from '../lang';
 import type { Finding, Rule } from './rule';
+import { foreignArchFixes, isCrossNameFor, packageNamesOf } from './foreign-arch-fixes';
 import { makeFinding } from './make-finding';
 import { analysisOf } from './query/analysis';
-import { isKnownDouble, PKGS_CROSS_PLATFORMS, pkgsCrossSystem, runsNatively } from './query/systems';
+import { isKnownDouble, pkgsCrossSystem, runsNatively } from './query/systems';
 import type { NixosConfiguration } from './query/nixos-configs';
 import { selectPath } from './query/values';
 
@@ -13,7 +14,7 @@ export const foreignArchPackageRule: Rule = {
   id: 'foreign-arch-package',
   defaultSeverity: 'error',
   description:
-    "A NixOS configuration for system T installs `<input>.packages.<S>.<name>` (or `legacyPackages.<S>`) with S ≠ T. That package is built for S: on the device it fails with \"Exec format error\". Use the flake's cross variant for T (built by your machine's compiler for T, like the seed's humility-cross-armv7l-linux) or the package for T.",
+    "A NixOS configuration for system T installs `<input>.packages.<S>.<name>` (or `legacyPackages.<S>`) with S ≠ T. That package is built for S: on the device it fails with \"Exec format error\". Use the flake's cross variant for T (built by your machine's compiler for T, like the seed's humility-cross-armv7l-linux) or the package for T. When the flake's package names are known (the language server asks Nix about inputs; `self` is read from the file), the quick fix points at the cross variant.",
   check(context) {
     const analysis = analysisOf(context);
     const { index, text } = analysis;
@@ -34,11 +35,21 @@ export const foreignArchPackageRule: Rule = {
         if (at < 0 || system === undefined || rest.length === 0 || runsNatively(target, system) || isCrossFor(rest, target)) continue;
         seen.add(select);
         const written = text.slice(select.start, select.end);
+        const name = rest.length === 1 ? rest[0] : undefined;
+        // Only `packages` (a flake's own list); nixpkgs' legacyPackages is too big to ask about.
+        const names = name === undefined || sel.names[at] !== 'packages' ? undefined : packageNamesOf(analysis, context, sel, at);
+        const { fixes, crossVariant } =
+          names === undefined || name === undefined ? { fixes: [], crossVariant: undefined } : foreignArchFixes({ sel, at, system, name, target }, names, text);
+        const advice =
+          crossVariant === undefined
+            ? `Use the flake's cross variant for ${target} if it has one (a package built by your ${system} machine for ${target}, such as <name>-cross-${target}), or its package for ${target}.`
+            : `Use the flake's cross variant ${crossVariant} (built by your ${system} machine for ${target}).`;
         findings.push(
           makeFinding(
             foreignArchPackageRule,
             select,
-            `${written} is built for ${system}, but this configuration targets ${target}: on the device it fails with "Exec format error". Use the flake's cross variant for ${target} if it has one (a package built by your ${system} machine for ${target}, such as <name>-cross-${target}), or its package for ${target}.`,
+            `${written} is built for ${system}, but this configuration targets ${target}: on the device it fails with "Exec format error". ${advice}`,
+            { fixes },
           ),
         );
       }
@@ -62,7 +73,5 @@ function packageOptionValues(option: NixosConfiguration['option']): SyntaxNode[]
 function isCrossFor(names: readonly (string | undefined)[], target: string): boolean {
   const crossAt = names.indexOf('pkgsCross');
   if (crossAt >= 0) return pkgsCrossSystem(names[crossAt + 1] ?? '') === target;
-  const arch = target.split('-')[0] ?? target;
-  const platforms = Object.entries(PKGS_CROSS_PLATFORMS).filter(([, system]) => system === target).map(([name]) => name);
-  return names.some((n) => n !== undefined && /cross/i.test(n) && (n.includes(arch) || platforms.some((p) => n.includes(p))));
+  return names.some((n) => n !== undefined && isCrossNameFor(n, target));
 }

@@ -22,7 +22,7 @@ import { syntaxErrorRule } from './syntax-error';
 import { undefinedVariableRule } from './undefined-variable';
 import { unusedBindingRule } from './unused-binding';
 
-export type { Finding, Fix, Rule, RuleContext, Severity, TextEdit } from './rule';
+export type { Finding, Fix, InputPackages, Rule, RuleContext, Severity, TextEdit } from './rule';
 export type { CheckOptions, CheckResult, RuleFailure } from './check-text';
 export { offsetToPosition, PositionMapper, type Position } from './position';
 export { applyEdits } from './query/edits';

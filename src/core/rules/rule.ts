@@ -38,7 +38,15 @@ export interface RuleContext {
   readonly scopes: ScopeInfo;
   /** Rules that depend on the date (channel end of life) read it from here, so tests can pin it. */
   readonly today: Date;
+  /**
+   * The package names a flake input provides for a system (`inputs.<input>.packages.<system>`)
+   * when the front-end knows them (the language server asks the editor, which asks Nix);
+   * undefined when it does not. Rules never guess names: without them they offer no fix.
+   */
+  readonly inputPackages?: InputPackages | undefined;
 }
+
+export type InputPackages = (input: string, system: string) => readonly string[] | undefined;
 
 export interface Rule {
   readonly id: string;

@@ -5,13 +5,15 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { NixCli } from '../../core/nix/nix-cli';
 import type { createLanguageClient } from './language-client';
 
 interface LanguageClientModule {
   readonly createLanguageClient: typeof createLanguageClient;
 }
 
-export function registerLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+/** `nix` (the Flake view's, which follows the nix settings) lets the server's foreign-arch-package fix know a flake input's package names. */
+export function registerLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, nix?: () => NixCli): void {
   let started = false;
   const startWhenNeeded = (document: vscode.TextDocument): void => {
     if (started || document.languageId !== 'nix') return;
@@ -19,7 +21,7 @@ export function registerLanguageClient(context: vscode.ExtensionContext, log: vs
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand from its own bundle, on purpose
       const module = require(join(__dirname, 'language-client.js')) as LanguageClientModule;
-      const client = module.createLanguageClient(context);
+      const client = module.createLanguageClient(context, nix, log);
       context.subscriptions.push(client);
       client.start().catch((error: unknown) => {
         log.error(`the language server did not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -6,7 +6,7 @@
  * but its ephemerons made garbage collection cost more than the whole rule pass.)
  */
 import type { ParseResult, ScopeInfo, SyntaxNode } from '../../lang';
-import type { RuleContext } from '../rule';
+import type { InputPackages, RuleContext } from '../rule';
 import { flakeModelOf, type FlakeModel } from './flake';
 import { findNixosConfigurations, type NixosConfiguration } from './nixos-configs';
 import { Resolver } from './resolve';
@@ -30,6 +30,7 @@ export class SharedRuleContext implements RuleContext {
     readonly parse: ParseResult,
     readonly scopes: ScopeInfo,
     readonly today: Date,
+    readonly inputPackages?: InputPackages,
   ) {}
 
   get analysis(): Analysis {
