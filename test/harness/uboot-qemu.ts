@@ -10,9 +10,15 @@
  *   await qemu.stop();                                   // idempotent, in `after`
  *
  * qemu starts paused (`-S`) because console output sent before the port is opened is lost.
+ *
+ * For power cycles with a console that stays open (a USB-serial adapter on the board):
+ *   const board = await startUBootBoard({ dir, disk });  // the adapter's pty, board off
+ *   const port = open(board.serialPath);
+ *   await board.powerOn();  …  await board.powerCycle();  // a new qemu, same disk, same pty
+ * and readBootFile / writeBootFile change files on the image's NIXOS_SD (debugfs).
  */
 import { existsSync, mkdirSync, watch, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { runChecked, spawnProcess, type RunningProcess } from '../../src/core/exec';
 
@@ -89,8 +95,10 @@ export interface UBootQemuOptions {
   /**
    * `pty`: qemu's own pty (`/dev/pts/N`). `link`: qemu serial on a unix socket bridged by socat
    * to a pty with a stable symlink `<dir>/ttyUBOOT`, which survives a qemu restart.
+   * `socket`: qemu serial on the unix socket `<dir>/qemu-serial.sock` only (serialPath), for a
+   * caller that bridges it itself (startUBootBoard).
    */
-  readonly serial?: 'pty' | 'link';
+  readonly serial?: 'pty' | 'link' | 'socket';
   readonly uBootBin?: string;
   readonly memoryMiB?: number;
 }
@@ -158,6 +166,9 @@ export async function startUBootQemu(options: UBootQemuOptions): Promise<UBootQe
     await withTimeout(waitForFile(monitorPath), qemu, 'qemu did not open its monitor socket');
     if (mode === 'pty') {
       serialPath = await withTimeout(ptyPromise, qemu, 'qemu did not report its serial pty');
+    } else if (mode === 'socket') {
+      serialPath = serialSocket;
+      await withTimeout(waitForFile(serialSocket), qemu, 'qemu did not open its serial socket');
     } else {
       serialPath = join(options.dir, 'ttyUBOOT');
       await withTimeout(waitForFile(serialSocket), qemu, 'qemu did not open its serial socket');
@@ -239,4 +250,154 @@ function openMonitor(path: string): Promise<Socket> {
     // The monitor's greeting and echo are not needed; reading keeps its buffer from filling.
     socket.on('data', () => undefined);
   });
+}
+
+export interface UBootBoardOptions {
+  /** Folder for the adapter's socket and link and one sub-folder per power-on. */
+  readonly dir: string;
+  readonly disk: string;
+  readonly uBootBin?: string;
+  readonly memoryMiB?: number;
+}
+
+/**
+ * A board behind a USB-serial adapter: the console pty (`<dir>/ttyUBOOT`) belongs to the adapter,
+ * not to the board, so it stays open while the board is powered off and on, like an FTDI cable
+ * on a Raspberry Pi. Power off ends qemu; power on starts a new qemu on the same disk (re-read, so
+ * a test may change the image while the board is off).
+ *
+ *   pty (socat) ⇄ adapter.sock (this process) ⇄ qemu-serial.sock (the qemu of this power-on)
+ */
+export interface UBootBoard {
+  /** The adapter's pty; open it once, before `powerOn()`. */
+  readonly serialPath: string;
+  /** Starts a new qemu paused, bridges its console, then lets u-boot run. */
+  powerOn(): Promise<void>;
+  /** Ends qemu (the console stays open, silent); idempotent. */
+  powerOff(): Promise<void>;
+  /** Power off, then on: u-boot starts from its banner on a freshly read disk. */
+  powerCycle(): Promise<void>;
+  /** A warm reset of the running machine (monitor `system_reset`), like `reboot`. */
+  reboot(): Promise<void>;
+  /** Ends qemu, the adapter and socat; idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function startUBootBoard(options: UBootBoardOptions): Promise<UBootBoard> {
+  const adapterPath = join(options.dir, 'adapter.sock');
+  const serialPath = join(options.dir, 'ttyUBOOT');
+  const stopper = new AbortController();
+  const children: RunningProcess[] = [];
+  let adapter: Socket | undefined;
+  let boardSide: Socket | undefined;
+  let machine: UBootQemu | undefined;
+  let powerOns = 0;
+  const server = createServer((socket) => {
+    adapter = socket;
+    // What the user types while the board is off goes nowhere, as on a real cable.
+    socket.on('data', (chunk) => boardSide?.write(chunk));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(adapterPath, () => resolve());
+  });
+
+  const powerOff = async (): Promise<void> => {
+    const running = machine;
+    machine = undefined;
+    boardSide?.destroy();
+    boardSide = undefined;
+    await running?.stop();
+  };
+  const powerOn = async (): Promise<void> => {
+    await powerOff();
+    powerOns += 1;
+    const dir = join(options.dir, `power-on-${String(powerOns)}`);
+    mkdirSync(dir);
+    const started = await startUBootQemu({
+      dir,
+      disk: options.disk,
+      serial: 'socket',
+      ...(options.uBootBin !== undefined ? { uBootBin: options.uBootBin } : {}),
+      ...(options.memoryMiB !== undefined ? { memoryMiB: options.memoryMiB } : {}),
+    });
+    machine = started;
+    const socket = await connectWhenListening(started.serialPath);
+    socket.on('data', (chunk) => adapter?.write(chunk));
+    socket.on('error', () => undefined);
+    boardSide = socket;
+    await started.resume();
+  };
+  const stop = async (): Promise<void> => {
+    await powerOff();
+    adapter?.destroy();
+    stopper.abort();
+    await Promise.allSettled(children.map((child) => child.result));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  try {
+    await waitForSocat(adapterPath, serialPath, stopper.signal, children);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    serialPath,
+    powerOn,
+    powerOff,
+    powerCycle: powerOn,
+    reboot: async () => {
+      if (machine === undefined) throw new Error('the board is powered off');
+      await machine.powerCycle();
+    },
+    stop,
+  };
+}
+
+/** Between bind (the file appears) and listen qemu refuses connections; that window is short. */
+const LISTEN_RETRY_MS = 20;
+
+async function connectWhenListening(path: string): Promise<Socket> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return await new Promise<Socket>((resolve, reject) => {
+        const socket = connect(path);
+        socket.once('connect', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, LISTEN_RETRY_MS));
+    }
+  }
+}
+
+/** Where NIXOS_SD starts in a disk image from buildUBootDisk, as debugfs's `?offset=`. */
+async function rootPartitionOffset(disk: string): Promise<number> {
+  const { stdout } = await runChecked(['sfdisk', '--json', disk]);
+  const table = JSON.parse(stdout) as { partitiontable?: { partitions?: { start?: number }[] } };
+  const start = table.partitiontable?.partitions?.[1]?.start;
+  if (start === undefined) throw new Error(`${disk} has no second partition`);
+  return start * SECTOR_BYTES;
+}
+
+/** Reads a file under /boot on NIXOS_SD inside the image (debugfs, no root, no mount). */
+export async function readBootFile(disk: string, path: string): Promise<string> {
+  const offset = await rootPartitionOffset(disk);
+  const { stdout } = await runChecked(['debugfs', '-R', `cat /boot/${path}`, `${disk}?offset=${String(offset)}`]);
+  return stdout;
+}
+
+/** Replaces a file under /boot on NIXOS_SD inside the image (debugfs -w; `work` holds a copy). */
+export async function writeBootFile(disk: string, path: string, content: string, work: string): Promise<void> {
+  const offset = await rootPartitionOffset(disk);
+  const source = join(work, `boot-file-${String(Date.now())}`);
+  writeFileSync(source, content);
+  const target = `/boot/${path}`;
+  // debugfs reports a failed command on stderr and still exits 0; the read-back is the check.
+  await runChecked(['debugfs', '-w', '-f', '-', `${disk}?offset=${String(offset)}`], { stdin: `rm ${target}\nwrite ${source} ${target}\n` });
+  const written = await readBootFile(disk, path);
+  if (written !== content) throw new Error(`debugfs did not replace ${target} in ${disk}`);
 }

@@ -41,3 +41,5 @@ export { DeployRsOutputParser, parseDeployRsLine, parseDeployRsOutput } from './
 export type { DeployRsLevel, DeployRsLine, DeployRsPhase, DeployRsSource } from './deploy-rs-output';
 export { runDeployRs } from './deploy-rs-runner';
 export type { DeployRsRunOptions } from './deploy-rs-runner';
+export { REBOOT_SCRIPT, REPLACE_FILE_SCRIPT, boardBootOperations } from './board-boot-operations';
+export type { BoardBootOperations, BoardBootOperationsOptions } from './board-boot-operations';
