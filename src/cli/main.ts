@@ -1,5 +1,6 @@
 import { exitStatusFor, toDevicesError, type DevicesError } from '../core/errors';
 import { buildCommand } from './build';
+import { cardCommand } from './card';
 import { checkCommand } from './check';
 import { deployCommand } from './deploy';
 import { drivesCommand } from './drives';
@@ -33,6 +34,12 @@ Commands:
   flash IMAGE DEVICE [--yes] [--no-verify] [--allow-non-removable] [--unmount] [--eject] [--json]
                                  write .img.zst/.xz/.gz/.img/.iso (or a Nix result) to a card,
                                  verify it, and print both SHA-256 hashes
+  card host-key CARD --host NAME[,NAME…] [--port N] [--known-hosts FILE] [--replace-key|--keep-key] [--json]
+                                 pre-seed the board's SSH host key on a flashed card (no mount) and
+                                 record it in known_hosts
+  card boot-menu CARD [--set-default N|default|LABEL] [--json]
+                                 show a card's extlinux menu; set which generation boots by default
+                                 (CARD: an image file, or the card's device as root, not mounted)
   deploy NODE... [--dry-activate|--boot] [--json] [--confirm-timeout S] [--all-or-nothing]
          [--concurrency N] [--health-check JSON_ARGV]
                                  deploy deploy.nodes over SSH with magic rollback; a rollback
@@ -55,7 +62,7 @@ error and 130 after Ctrl-C.
 /** Runs one CLI invocation and returns its exit status. SIGINT cancels the running command. */
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }): Promise<number> {
   const [name, ...rest] = argv;
-  const commands: Record<string, CliCommand> = { outputs: outputsCommand, check: checkCommand, build: buildCommand, drives: drivesCommand, flash: flashCommand, deploy: deployCommand, generations: generationsCommand, rollback: rollbackCommand, ports: portsCommand, humility: humilityCommand, lsp: lspCommand };
+  const commands: Record<string, CliCommand> = { outputs: outputsCommand, check: checkCommand, build: buildCommand, drives: drivesCommand, flash: flashCommand, card: cardCommand, deploy: deployCommand, generations: generationsCommand, rollback: rollbackCommand, ports: portsCommand, humility: humilityCommand, lsp: lspCommand };
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
