@@ -32,9 +32,12 @@
         default = self.packages.${buildSystem}.humility;
       };
 
+      # The simulated board (scripts/sim-board/board.sh start): its address, and the key and
+      # known_hosts it writes to its state folder.
       deploy.nodes.vulpix = {
-        hostname = "10.77.0.2";
+        hostname = "10.78.0.2";
         sshUser = "root";
+        sshOpts = [ "-F" "/tmp/nixos-devices-board/ssh_config" "-i" "/tmp/nixos-devices-board/id_ed25519" ];
         magicRollback = true;
         confirmTimeout = 30;
         profiles.system = {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The start command: opens this working tree's extension in a real VS Code (code-server on
-# 127.0.0.1) with examples/ as the workspace, and prints the URL. Ctrl-C stops it.
+# 127.0.0.1) with examples/ as the workspace, next to a simulated board (u-boot in qemu on an
+# SD card file, its system reachable over SSH), and prints the URL. Ctrl-C stops both, leaving
+# nothing running or mounted.
 #   bash scripts/start.sh            (PORT=8080 by default: PORT=9000 bash scripts/start.sh)
 # Installs what it needs first (Debian packages, npm packages, code-server; each idempotent) and
 # builds. Settings and state persist in .vscode-test/start/ between starts.
@@ -50,6 +52,29 @@ if [ -z "${NIX_CONFIG:-}" ] && ! grep -qs 'experimental-features.*flakes' /etc/n
   export NIX_CONFIG=$'experimental-features = nix-command flakes\nbuild-users-group =\nsubstituters =\nsandbox = false'
 fi
 
+# Stopping (Ctrl-C, or any failure from here on) takes the board and code-server down.
+server=
+stop() {
+  trap - EXIT INT TERM
+  bash scripts/sim-board/board.sh stop >/dev/null 2>&1 || true
+  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
+    echo
+    echo "stopping code-server"
+    kill -TERM -- "-$server" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$server" 2>/dev/null || true
+  fi
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+# The simulated board (scripts/sim-board/board.sh): Debian's u-boot in qemu on an SD card file,
+# its console on /tmp/nixos-devices-board/ttyBOARD, its running system at root@10.78.0.2 (the
+# example's deploy node and .vscode/settings.json point there). A first start gives it an empty
+# card: build images.vulpix and flash it (the getting-started walkthrough); later starts keep
+# the card, so the board's generations survive a restart.
+bash scripts/sim-board/board.sh start --detach
+
 # An enclosing `npm start` leaks npm_* variables naming node 20; code-server reads $PORT itself.
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -i '^npm_' || true)
 unset PORT PASSWORD HASHED_PASSWORD
@@ -72,18 +97,6 @@ XDG_CONFIG_HOME=$state/config XDG_DATA_HOME=$state/data XDG_CACHE_HOME=$state/ca
   >"$state/code-server.log" 2>&1 &
 server=$!
 
-stop() {
-  trap - EXIT INT TERM
-  if kill -0 "$server" 2>/dev/null; then
-    echo
-    echo "stopping code-server"
-    kill -TERM -- "-$server" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$server" 2>/dev/null || true
-  fi
-}
-trap stop EXIT
-trap 'exit 130' INT TERM
 
 for _ in $(seq 300); do
   if ! kill -0 "$server" 2>/dev/null; then
@@ -100,5 +113,6 @@ echo "NixOS Devices in VS Code (code-server $(basename "$code_server" | sed 's/^
 echo
 echo "  $url"
 echo
-echo "Log: $state/code-server.log. Ctrl-C stops it."
+echo "The simulated board: bash scripts/sim-board/board.sh status (reboot, power-cycle, unmount-card …)."
+echo "Log: $state/code-server.log. Ctrl-C stops code-server and the board."
 wait "$server"

@@ -28,9 +28,10 @@ export function activate(context: vscode.ExtensionContext): Ctx {
     const flakes = new FlakeWorkspace(config, log);
     const flakeTree = new FlakeTreeProvider(flakes);
     const flakeCheck = new FlakeCheckRunner(flakes, config, log);
-    const pool = new SshPool({ confirmUnknownHost, askSecret: secretAsker(context.secrets), logger: channelLogger(log) });
-    context.subscriptions.push({ dispose: () => void pool.close() });
-    const devices = new DeviceConnections(pool, context.workspaceState);
+    const poolOptions = { confirmUnknownHost, askSecret: secretAsker(context.secrets), logger: channelLogger(log) };
+    const pool = new SshPool(poolOptions);
+    const devices = new DeviceConnections(pool, context.workspaceState, (configFile) => new SshPool({ ...poolOptions, resolve: { configFile } }));
+    context.subscriptions.push({ dispose: () => void Promise.all([pool.close(), devices.close()]) });
     const devicesTree = new DevicesTreeProvider(flakes, config, devices);
     context.subscriptions.push(config, flakes, flakeCheck, flakeTree, devicesTree);
     context.subscriptions.push(

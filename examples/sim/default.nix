@@ -49,9 +49,11 @@ rec {
         if [ -n "$simEnv" ]; then printf '%s\n' "$simEnv" > $out/sim-env; fi
         if [ -n "$extraPackages" ]; then printf '%s\n' $extraPackages > $out/packages; fi
       '' ({ inherit simEnv extraPackages; } // (if nonce == "" then { } else { inherit nonce; }));
+      # exportReferencesGraph: the system's closure goes on the card with its registration, as
+      # NixOS's sd-image does (the board registers it and makes generation 1 on first boot).
       sdImage = mkDrv "nixos-sd-image-23.05.${generation}-${hostSystem}.img" ''
         sh ${./make-sd-image.sh} ${toplevel} "${hostName}" "${builtins.concatStringsSep " " kernelParams}"
-      '' { };
+      '' { exportReferencesGraph = [ "closure" toplevel ]; };
     in
     {
       config = {

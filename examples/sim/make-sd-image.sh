@@ -1,14 +1,15 @@
 #!/bin/sh
 # Builds a small SD card image laid out as NixOS's sd-image module does: an MBR with a FAT
 # "FIRMWARE" partition at 8 MiB and a bootable ext4 "NIXOS_SD" holding /boot/extlinux/extlinux.conf
-# and the kernel and initrd, then compresses it to $out/sd-image/*.img.zst and names it in
+# and the kernel and initrd, the system's closure in /nix/store with its nix-path-registration,
+# then compresses it to $out/sd-image/*.img.zst and names it in
 # nix-support/hydra-build-products, as Hydra products are named.
 set -eu
 toplevel="$1"; host="$2"; params="$3"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root="$work/root"
-mkdir -p "$root/boot/extlinux" "$root/boot/nixos" "$root/nix/var/nix/profiles" "$root/etc"
+mkdir -p "$root/boot/extlinux" "$root/boot/nixos" "$root/nix/var/nix/profiles" "$root/nix/store" "$root/etc"
 kernel_name="$(basename "$(dirname "$(readlink -f "$toplevel/kernel")")")-zImage"
 initrd_name="$(basename "$(dirname "$(readlink -f "$toplevel/initrd")")")-initrd"
 cp "$toplevel/kernel" "$root/boot/nixos/$kernel_name"
@@ -30,6 +31,16 @@ LABEL nixos-default
   FDTDIR ../nixos/dtbs
 CONF
 echo "$host" > "$root/etc/hostname"
+# The system's closure in the card's store, and its registration (exportReferencesGraph's
+# "closure" file is nix-store --register-validity input), which the board loads on first boot.
+# Each record: path, deriver, number of references, the references. The deriver (a .drv that
+# is not on the card) is left out.
+awk 'n == 0 && s == 0 { print; s = 1; next }
+     s == 1 { print ""; s = 2; next }
+     s == 2 { print; n = $0; s = 0; next }
+     n > 0  { print; n -= 1 }' closure > "$root/nix-path-registration"
+awk 'n == 0 && s == 0 { print; s = 1; next } s == 1 { s = 2; next } s == 2 { n = $0; s = 0; next } n > 0 { n -= 1 }' closure |
+  while read -r path; do cp -a "$path" "$root/nix/store/"; done
 img="$work/sd.img"
 fw_start=16384; fw_size=16384; root_start=$((fw_start + fw_size)); root_size=49152
 truncate -s $(( (root_start + root_size) * 512 )) "$img"

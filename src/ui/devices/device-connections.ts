@@ -17,22 +17,56 @@ export type DeviceStatus =
 
 const STATE_KEY = 'nixosDevices.lastGenerations';
 
-export function sshTargetOf(device: Device): SshTarget {
-  if (device.deployNode !== undefined && device.sources.includes('flake') && !device.sources.includes('settings')) return sshTargetOfNode(device.deployNode).target;
+/**
+ * Where to reach a device: its deploy node's hostname, sshUser and the `-p`/`-i`/`-l`/`-F` of its
+ * sshOpts (so the key and ssh_config deploy-rs would use are used here too), with the host, port
+ * and user of a settings entry of the same name taking precedence.
+ */
+export function sshTargetOf(device: Device): { readonly target: SshTarget; readonly configFile?: string } {
+  const fromNode = device.deployNode === undefined || device.deployNode.hostname === undefined ? undefined : sshTargetOfNode(device.deployNode);
+  const fromSettings = device.sources.includes('settings');
+  if (fromNode !== undefined && !fromSettings) return fromNode;
   if (device.host === undefined) throw new DevicesError('INVALID_SETTING', `Device ${device.name} has no host: set it in nixosDevices.devices or the deploy node's hostname.`);
-  return { host: device.host, ...(device.port === undefined ? {} : { port: device.port }), user: device.user ?? 'root' };
+  const target: SshTarget = {
+    ...fromNode?.target,
+    host: device.host,
+    ...(device.port === undefined ? {} : { port: device.port }),
+    user: device.user ?? fromNode?.target.user ?? 'root',
+  };
+  return { target, ...(fromNode?.configFile === undefined ? {} : { configFile: fromNode.configFile }) };
 }
 
 export class DeviceConnections {
   private readonly statuses = new Map<string, DeviceStatus>();
 
+  /** Pools for devices whose deploy node names its own ssh_config (`-F`), by that file. */
+  private readonly configPools = new Map<string, SshPool>();
+
   constructor(
     readonly pool: SshPool,
     private readonly memento: vscode.Memento,
+    /** A pool like `pool` that resolves hosts with another ssh_config. */
+    private readonly poolWithConfig: (configFile: string) => SshPool = () => pool,
   ) {}
 
   link(device: Device): BoardLink {
-    return boardLinkFromPool(this.pool, sshTargetOf(device), device.name);
+    const { target, configFile } = sshTargetOf(device);
+    return boardLinkFromPool(configFile === undefined ? this.pool : this.configPool(configFile), target, device.name);
+  }
+
+  private configPool(configFile: string): SshPool {
+    let pool = this.configPools.get(configFile);
+    if (pool === undefined) {
+      pool = this.poolWithConfig(configFile);
+      this.configPools.set(configFile, pool);
+    }
+    return pool;
+  }
+
+  /** Closes the pools made for ssh_config files (the main pool is the extension's to close). */
+  async close(): Promise<void> {
+    await Promise.all([...this.configPools.values()].filter((p) => p !== this.pool).map((p) => p.close()));
+    this.configPools.clear();
   }
 
   status(device: Device): DeviceStatus {

@@ -88,7 +88,7 @@ suite('Flake view', () => {
     const items = await waitForView(ctx, (s) => s.has('/NixOS configurations/vulpix'));
     assert.equal(items.get('/NixOS configurations/vulpix')?.description, 'armv7l-linux (cross from x86_64-linux)');
     assert.equal(items.get('/Images/vulpix')?.description, 'nixos-sd-image-23.05.1-armv7l-linux.img');
-    assert.equal(items.get('/Deploy nodes/vulpix')?.description, 'root@10.77.0.2');
+    assert.equal(items.get('/Deploy nodes/vulpix')?.description, 'root@10.78.0.2');
     const packages = [...items.keys()].filter((k) => k.startsWith('/Packages/x86_64-linux/')).map((k) => k.split('/').at(-1)).sort();
     assert.deepEqual(packages, ['board-monitor', 'default', 'humility', 'humility-cross-armv7l-linux']);
   });
@@ -105,7 +105,7 @@ suite('Flake view', () => {
   test('follows edits to flake.nix and to a module it imports', async () => {
     const ctx = await api();
     await waitForView(ctx, (s) => s.has('/NixOS configurations/vulpix'));
-    await replaceInFile('flake.nix', 'hostname = "10.77.0.2";', 'hostname = "vulpix.lan";');
+    await replaceInFile('flake.nix', 'hostname = "10.78.0.2";', 'hostname = "vulpix.lan";');
     await waitForView(ctx, (s) => s.get('/Deploy nodes/vulpix')?.description === 'root@vulpix.lan');
     // sim/default.nix is imported by flake.nix: the version of every tool comes from it.
     await replaceInFile('sim/default.nix', '"${name}-0.1.0"', '"${name}-0.2.0"');

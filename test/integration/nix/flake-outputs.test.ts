@@ -29,7 +29,7 @@ describe('flake outputs from real Nix', () => {
     assert.deepEqual(outputs.images.map((i) => i.attrPath), ['images.vulpix']);
     const cross = outputs.packages.filter((p) => p.isCross).map((p) => p.name).sort();
     assert.deepEqual(cross, ['board-monitor', 'humility-cross-armv7l-linux']);
-    assert.equal(outputs.deployNodes[0]?.hostname, '10.77.0.2');
+    assert.equal(outputs.deployNodes[0]?.hostname, '10.78.0.2');
     assert.deepEqual(outputs.deployNodes[0]?.profiles.map((p) => p.name), ['system']);
   });
 
