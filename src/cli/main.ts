@@ -11,6 +11,7 @@ import { lspCommand } from './lsp';
 import { outputsCommand } from './outputs';
 import { portsCommand } from './ports';
 import { rollbackCommand } from './rollback';
+import { serialCommand } from './serial';
 
 export interface CliIo {
   /** Where confirmations are read (process.stdin unless a caller gives one). */
@@ -48,6 +49,10 @@ Commands:
   rollback DEVICE [--to N]       switch back to the previous (or Nth) generation
   ports [--json] [--via DEVICE]  serial ports and debug probes (USB-UARTs, ST-Links) here or on a
                                  deploy node; says when it fell back to sysfs (no udevadm)
+  serial PORT [--baud N] [--frame 8N1] [--line-ending cr|lf|crlf] [--via DEVICE] [--log FILE]
+         [--log-timestamps] [--timestamps] [--hex]
+                                 a raw serial terminal (Ctrl-] quits; with stdin on a pipe, its
+                                 end quits); --via opens PORT on a deploy node over SSH
   humility [--via DEVICE] [--probe P] [--archive F] [--environment F] [--target T] [--command PATH] -- ARGS...
                                  run humility here or on a deploy node with HUMILITY_* set (the
                                  archive is uploaded once); humility's exit status
@@ -62,7 +67,7 @@ error and 130 after Ctrl-C.
 /** Runs one CLI invocation and returns its exit status. SIGINT cancels the running command. */
 export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }): Promise<number> {
   const [name, ...rest] = argv;
-  const commands: Record<string, CliCommand> = { outputs: outputsCommand, check: checkCommand, build: buildCommand, drives: drivesCommand, flash: flashCommand, card: cardCommand, deploy: deployCommand, generations: generationsCommand, rollback: rollbackCommand, ports: portsCommand, humility: humilityCommand, lsp: lspCommand };
+  const commands: Record<string, CliCommand> = { outputs: outputsCommand, check: checkCommand, build: buildCommand, drives: drivesCommand, flash: flashCommand, card: cardCommand, deploy: deployCommand, generations: generationsCommand, rollback: rollbackCommand, ports: portsCommand, serial: serialCommand, humility: humilityCommand, lsp: lspCommand };
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
