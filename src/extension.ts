@@ -7,11 +7,15 @@ import { BuildStatusBar } from './ui/build/build-status-bar';
 import { NIX_TASK_TYPE, NixTaskProvider } from './ui/build/nix-task-provider';
 import { SshPool } from './core/remote';
 import { registerCommands } from './ui/commands';
+import { humilityTerminalProfileProvider } from './ui/commands/humility';
 import { Config } from './ui/config';
 import type { Ctx } from './ui/ctx';
 import { DeviceConnections } from './ui/devices/device-connections';
+import { SerialConsoles } from './ui/serial/serial-consoles';
+import { registerSerialTerminalProfile } from './ui/serial/terminal-profile';
 import { FlakeCheckRunner } from './ui/flake/flake-check-runner';
 import { FlakeWorkspace } from './ui/flake/flake-workspace';
+import { HumilityTerminals } from './ui/humility/humility-terminals';
 import { registerLanguageClient } from './ui/language/register-language-client';
 import { channelLogger } from './ui/log';
 import { confirmUnknownHost, secretAsker } from './ui/remote/ssh-prompts';
@@ -33,12 +37,16 @@ export function activate(context: vscode.ExtensionContext): Ctx {
     const devices = new DeviceConnections(pool, context.workspaceState, (configFile) => new SshPool({ ...poolOptions, resolve: { configFile } }));
     context.subscriptions.push({ dispose: () => void Promise.all([pool.close(), devices.close()]) });
     const devicesTree = new DevicesTreeProvider(flakes, config, devices);
-    context.subscriptions.push(config, flakes, flakeCheck, flakeTree, devicesTree);
+    const portsTree = new PortsTreeProvider(channelLogger(log));
+    const humility = new HumilityTerminals();
+    context.subscriptions.push(config, flakes, flakeCheck, flakeTree, devicesTree, portsTree, humility);
     context.subscriptions.push(
       vscode.window.createTreeView('nixosDevices.flake', { treeDataProvider: flakeTree, showCollapseAll: true }),
       vscode.window.createTreeView('nixosDevices.devices', { treeDataProvider: devicesTree }),
-      vscode.window.createTreeView('nixosDevices.ports', { treeDataProvider: new PortsTreeProvider() }),
+      vscode.window.createTreeView('nixosDevices.ports', { treeDataProvider: portsTree }),
     );
+    const serialConsoles = new SerialConsoles(context, config, devices, log);
+    context.subscriptions.push(serialConsoles);
     const buildLog = vscode.window.createOutputChannel('NixOS Devices Build', 'log');
     const buildStatus = new BuildStatusBar();
     context.subscriptions.push(buildLog, buildStatus);
@@ -50,8 +58,10 @@ export function activate(context: vscode.ExtensionContext): Ctx {
         },
       }),
     );
-    const ctx: Ctx = { extension: context, log, config, flakes, flakeCheck, flakeTree, devicesTree, buildLog, buildStatus, buildViewRenders: BuildPanel.onDidRender, devices };
+    const ctx: Ctx = { extension: context, log, config, flakes, flakeCheck, flakeTree, devicesTree, buildLog, buildStatus, buildViewRenders: BuildPanel.onDidRender, devices, serialConsoles, portsTree, humility };
     registerCommands(ctx);
+    context.subscriptions.push(vscode.window.registerTerminalProfileProvider('nixosDevices.humility', humilityTerminalProfileProvider(ctx)));
+    context.subscriptions.push(registerSerialTerminalProfile(ctx));
     registerLanguageClient(context, log, () => flakes.nixCli);
     const manifest: unknown = context.extension.packageJSON;
     const version = typeof manifest === 'object' && manifest !== null && 'version' in manifest ? String(manifest.version) : '?';

@@ -8,9 +8,12 @@ import type { BuildStatusBar } from './build/build-status-bar';
 import type { Config } from './config';
 import type { DeviceConnections } from './devices/device-connections';
 import type { FlakeCheckRunner } from './flake/flake-check-runner';
+import type { SerialConsoles } from './serial/serial-consoles';
 import type { FlakeWorkspace } from './flake/flake-workspace';
+import type { HumilityTerminals } from './humility/humility-terminals';
 import type { DevicesTreeProvider } from './views/devices-tree';
 import type { FlakeTreeProvider } from './views/flake-tree';
+import type { PortsTreeProvider } from './views/ports-tree';
 
 export interface Ctx {
   readonly extension: vscode.ExtensionContext;
@@ -28,4 +31,10 @@ export interface Ctx {
   readonly buildViewRenders: vscode.Event<BuildViewState>;
   /** SSH connections to devices and the last generations read from each. */
   readonly devices: DeviceConnections;
+  /** The open serial consoles (integrated terminals) and the status bar item of the active one. */
+  readonly serialConsoles: SerialConsoles;
+  /** This machine's serial ports and debug probes (listed once the Ports view is shown). */
+  readonly portsTree: PortsTreeProvider;
+  /** The open humility terminals (the last one's output, for tests). */
+  readonly humility: HumilityTerminals;
 }

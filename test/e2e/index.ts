@@ -27,6 +27,8 @@ export async function run(): Promise<void> {
   await import('./suite/flake-check.js');
   await import('./suite/build.js');
   await import('./suite/ssh.js');
+  await import('./suite/serial.js');
+  await import('./suite/ports.js');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} in-VS-Code test(s) failed`);
 }

@@ -21,6 +21,7 @@ import {
 } from '../harness/code-server';
 import { copyBuildFlake } from '../harness/build-flakes';
 import { nixTestEnv } from '../harness/nix';
+import { startSerialShell, type SerialShell } from '../harness/serial-shell';
 import { isAlive, processTree } from '../harness/process-tree';
 import { makeTempDir } from '../harness/temp-dir';
 
@@ -54,6 +55,7 @@ describe('NixOS Devices in a real VS Code (code-server)', { timeout: 20 * 60_000
   const workspace = makeTempDir('e2e-workspace');
   let install: CodeServerInstall;
   let server: CodeServer | undefined;
+  let serialShell: SerialShell | undefined;
 
   before(async () => {
     checkPrerequisites();
@@ -62,11 +64,14 @@ describe('NixOS Devices in a real VS Code (code-server)', { timeout: 20 * 60_000
     // A fresh 24-derivation chain outside the workspace, for the live Build view test.
     mkdirSync(workspace.path + '-builds', { recursive: true });
     const chain = copyBuildFlake('chain', workspace.path + '-builds');
-    server = await startCodeServer({ install, workspace: workspace.path, env: { ...nixTestEnv(), NIXOS_DEVICES_E2E_CHAIN_FLAKE: chain } });
+    // A shell behind a pty, for the serial console suite.
+    serialShell = await startSerialShell(workspace.path + '-builds');
+    server = await startCodeServer({ install, workspace: workspace.path, env: { ...nixTestEnv(), NIXOS_DEVICES_E2E_CHAIN_FLAKE: chain, NIXOS_DEVICES_E2E_SERIAL_PORT: serialShell.path } });
   });
 
   after(async () => {
     await server?.stop();
+    await serialShell?.stop();
     workspace.remove();
     rmSync(workspace.path + '-builds', { recursive: true, force: true });
   });

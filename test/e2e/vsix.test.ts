@@ -21,6 +21,7 @@ import {
 } from '../harness/code-server';
 import { copyBuildFlake } from '../harness/build-flakes';
 import { nixTestEnv } from '../harness/nix';
+import { startSerialShell, type SerialShell } from '../harness/serial-shell';
 import { makeTempDir } from '../harness/temp-dir';
 
 const ROOT = join(__dirname, '..', '..');
@@ -39,6 +40,7 @@ describe('the packaged .vsix', { timeout: 20 * 60_000 }, () => {
   const temp = makeTempDir('vsix');
   const vsix = join(temp.path, 'nixos-devices.vsix');
   let server: CodeServer | undefined;
+  let serialShell: SerialShell | undefined;
 
   before(() => {
     if (!existsSync(TESTS_BUNDLE)) throw new Error(`${TESTS_BUNDLE} is missing: run \`npm run build\` first (scripts/test.sh does)`);
@@ -48,6 +50,7 @@ describe('the packaged .vsix', { timeout: 20 * 60_000 }, () => {
 
   after(async () => {
     await server?.stop();
+    await serialShell?.stop();
     temp.remove();
   });
 
@@ -64,11 +67,12 @@ describe('the packaged .vsix', { timeout: 20 * 60_000 }, () => {
   it('installs into code-server with --install-extension and activates there', { timeout: 10 * 60_000 }, async () => {
     const workspace = join(temp.path, 'workspace');
     execFileSync('cp', ['-r', join(ROOT, 'examples'), workspace]);
+    serialShell = await startSerialShell(temp.path);
     server = await startCodeServer({
       install: ensureCodeServer(),
       workspace,
       installExtensions: [vsix],
-      env: { ...nixTestEnv(), NIXOS_DEVICES_E2E_EXPECT: 'installed', NIXOS_DEVICES_E2E_CHAIN_FLAKE: copyBuildFlake('chain', temp.path) },
+      env: { ...nixTestEnv(), NIXOS_DEVICES_E2E_EXPECT: 'installed', NIXOS_DEVICES_E2E_CHAIN_FLAKE: copyBuildFlake('chain', temp.path), NIXOS_DEVICES_E2E_SERIAL_PORT: serialShell.path },
     });
     const code = await runExtensionTests(server, {
       // VS Code runs tests only in a development window: an empty extension takes that role, so

@@ -4,7 +4,8 @@
  * the system) rather than making a second device.
  */
 import type { DeployNodeOutput, FlakeOutputs } from '../nix';
-import type { DeviceSetting } from '../settings';
+import type { DeviceSerialSetting, DeviceSetting } from '../settings';
+import type { HumilitySettings } from '../humility/humility-settings';
 
 export interface Device {
   readonly name: string;
@@ -16,6 +17,9 @@ export interface Device {
   readonly sources: readonly ('flake' | 'settings')[];
   readonly flakeDir?: string;
   readonly deployNode?: DeployNodeOutput;
+  /** From settings: the device's serial console and its debug probe's humility settings. */
+  readonly serial?: DeviceSerialSetting;
+  readonly humility?: HumilitySettings;
 }
 
 export function listDevices(flakes: readonly FlakeOutputs[], settings: readonly DeviceSetting[]): Device[] {
@@ -44,6 +48,8 @@ export function listDevices(flakes: readonly FlakeOutputs[], settings: readonly 
       ...(setting.port === undefined ? {} : { port: setting.port }),
       ...(setting.user === undefined ? {} : { user: setting.user }),
       ...(setting.system === undefined ? {} : { system: setting.system }),
+      ...(setting.serial === undefined ? {} : { serial: setting.serial }),
+      ...(setting.humility === undefined ? {} : { humility: setting.humility }),
       sources: existing === undefined ? ['settings'] : [...existing.sources, 'settings'],
     });
   }

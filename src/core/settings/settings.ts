@@ -4,6 +4,16 @@
  * never crashes a feature. ui/config.ts reads the raw values; everything else gets these.
  */
 import { normaliseHumilitySettings, type HumilitySettings } from '../humility/humility-settings';
+import { DEFAULT_SERIAL_OPTIONS, normaliseSerialOptions, type SerialOptions } from '../serial/serial-options';
+
+/** The serial console of a device: a local port (or one on the device, see `onDevice`). */
+export interface DeviceSerialSetting {
+  /** /dev/serial/by-id/… (survives re-enumeration), /dev/ttyUSB0, or a pty path. */
+  readonly port: string;
+  /** The port is on the device itself (its USB adapter), reached over SSH; default: this machine. */
+  readonly onDevice: boolean;
+  readonly options: SerialOptions;
+}
 
 export interface DeviceSetting {
   readonly name: string;
@@ -13,6 +23,7 @@ export interface DeviceSetting {
   readonly system?: string;
   /** humility's HUMILITY_* settings for the probe attached to this device (or to this machine). */
   readonly humility?: HumilitySettings;
+  readonly serial?: DeviceSerialSetting;
 }
 
 export interface Settings {
@@ -36,6 +47,14 @@ export interface Settings {
   readonly flashVerify: boolean;
   /** How to get root for a device the user cannot write. */
   readonly flashElevation: 'pkexec' | 'sudo';
+  /** Line settings of a serial console without per-device ones (115200 8N1). */
+  readonly serialDefaults: SerialOptions;
+  /** Keep a log file of every console: exactly the bytes received. */
+  readonly serialLog: boolean;
+  /** Where console logs go; empty: the extension's storage folder. */
+  readonly serialLogDirectory: string;
+  /** Recognise u-boot on consoles: offer Stop Autoboot, halt the boot menu and ask what to boot. */
+  readonly serialUBootHelper: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -52,6 +71,10 @@ export const DEFAULT_SETTINGS: Settings = {
   flashAllowNonRemovable: false,
   flashVerify: true,
   flashElevation: 'pkexec',
+  serialDefaults: DEFAULT_SERIAL_OPTIONS,
+  serialLog: true,
+  serialLogDirectory: '',
+  serialUBootHelper: true,
 };
 
 /** Keys as they appear under `nixosDevices.` in settings.json. */
@@ -69,6 +92,10 @@ export const SETTING_KEYS = {
   flashAllowNonRemovable: 'flash.allowNonRemovable',
   flashVerify: 'flash.verify',
   flashElevation: 'flash.elevation',
+  serialDefaults: 'serial.defaults',
+  serialLog: 'serial.log',
+  serialLogDirectory: 'serial.logDirectory',
+  serialUBootHelper: 'serial.ubootHelper',
 } as const satisfies Record<keyof Settings, string>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -100,7 +127,16 @@ export function normaliseEnvironment(value: unknown): Readonly<Record<string, st
   return env;
 }
 
-export function normaliseDevices(value: unknown): readonly DeviceSetting[] {
+/** `serial` of a device entry; `baud` is accepted for `baudRate` (what people write first). */
+export function normaliseDeviceSerial(value: unknown, defaults: SerialOptions = DEFAULT_SERIAL_OPTIONS): DeviceSerialSetting | undefined {
+  if (!isRecord(value)) return undefined;
+  const port = normaliseString(value['port'], '');
+  if (port === '') return undefined;
+  const raw = value['baudRate'] === undefined && value['baud'] !== undefined ? { ...value, baudRate: value['baud'] } : value;
+  return { port, onDevice: value['onDevice'] === true, options: normaliseSerialOptions(raw, defaults) };
+}
+
+export function normaliseDevices(value: unknown, serialDefaults: SerialOptions = DEFAULT_SERIAL_OPTIONS): readonly DeviceSetting[] {
   if (!Array.isArray(value)) return [];
   const devices: DeviceSetting[] = [];
   const seen = new Set<string>();
@@ -114,6 +150,7 @@ export function normaliseDevices(value: unknown): readonly DeviceSetting[] {
     const user = normaliseString(raw['user'], '');
     const system = normaliseString(raw['system'], '');
     const humility = normaliseHumilitySettings(raw['humility']);
+    const serial = normaliseDeviceSerial(raw['serial'], serialDefaults);
     devices.push({
       name,
       host,
@@ -121,6 +158,7 @@ export function normaliseDevices(value: unknown): readonly DeviceSetting[] {
       ...(user === '' ? {} : { user }),
       ...(system === '' ? {} : { system }),
       ...(Object.keys(humility).length === 0 ? {} : { humility }),
+      ...(serial === undefined ? {} : { serial }),
     });
   }
   return devices;
@@ -128,13 +166,14 @@ export function normaliseDevices(value: unknown): readonly DeviceSetting[] {
 
 /** Builds Settings from a raw getter (`key` without the `nixosDevices.` prefix). */
 export function readSettings(get: (key: string) => unknown): Settings {
+  const serialDefaults = normaliseSerialOptions(get(SETTING_KEYS.serialDefaults));
   return {
     nixPath: normaliseString(get(SETTING_KEYS.nixPath), DEFAULT_SETTINGS.nixPath),
     nixEnvironment: normaliseEnvironment(get(SETTING_KEYS.nixEnvironment)),
     flakePaths: normaliseStringList(get(SETTING_KEYS.flakePaths)),
     maxDiscoveredFlakes: normaliseInteger(get(SETTING_KEYS.maxDiscoveredFlakes), DEFAULT_SETTINGS.maxDiscoveredFlakes, 1, 200),
     checkOnSave: get(SETTING_KEYS.checkOnSave) === true,
-    devices: normaliseDevices(get(SETTING_KEYS.devices)),
+    devices: normaliseDevices(get(SETTING_KEYS.devices), serialDefaults),
     buildOutLinkDir: typeof get(SETTING_KEYS.buildOutLinkDir) === 'string' ? String(get(SETTING_KEYS.buildOutLinkDir)).trim() : DEFAULT_SETTINGS.buildOutLinkDir,
     buildBuilders: normaliseString(get(SETTING_KEYS.buildBuilders), ''),
     buildHost: normaliseString(get(SETTING_KEYS.buildHost), ''),
@@ -142,5 +181,9 @@ export function readSettings(get: (key: string) => unknown): Settings {
     flashAllowNonRemovable: get(SETTING_KEYS.flashAllowNonRemovable) === true,
     flashVerify: get(SETTING_KEYS.flashVerify) !== false,
     flashElevation: get(SETTING_KEYS.flashElevation) === 'sudo' ? 'sudo' : 'pkexec',
+    serialDefaults,
+    serialLog: get(SETTING_KEYS.serialLog) !== false,
+    serialLogDirectory: typeof get(SETTING_KEYS.serialLogDirectory) === 'string' ? String(get(SETTING_KEYS.serialLogDirectory)).trim() : '',
+    serialUBootHelper: get(SETTING_KEYS.serialUBootHelper) !== false,
   };
 }

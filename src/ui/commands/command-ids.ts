@@ -18,6 +18,16 @@ export const COMMAND_IDS = [
   'nixosDevices.setBootGeneration',
   'nixosDevices.switchGeneration',
   'nixosDevices.rollbackDevice',
+  'nixosDevices.openSerialConsole',
+  'nixosDevices.serialSettings',
+  'nixosDevices.changeBaudRate',
+  'nixosDevices.openSerialLog',
+  'nixosDevices.bootGeneration',
+  'nixosDevices.refreshPorts',
+  'nixosDevices.copyPortPath',
+  'nixosDevices.openHumility',
+  'nixosDevices.chooseHumilityProbe',
+  'nixosDevices.buildHumility',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

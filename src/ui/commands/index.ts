@@ -11,6 +11,9 @@ import type { CommandId } from './command-ids';
 import { deploy, rollbackDevice, setBootDefault, switchGeneration } from './deploy';
 import { addDevice, refreshDevices } from './devices';
 import { ejectDrive, flash } from './flash';
+import { buildHumility, chooseHumilityProbe, openHumility } from './humility';
+import { copyPortPath, refreshPorts } from './ports';
+import { bootGeneration, changeBaudRate, openSerialConsole, openSerialLog, serialSettings } from './serial';
 import { checkFlake, copyInstallable, refreshFlake, revealFlake } from './flake';
 
 type CommandFactory = (ctx: Ctx) => (...args: never[]) => Promise<void>;
@@ -33,6 +36,16 @@ export const COMMANDS = {
   'nixosDevices.setBootGeneration': setBootDefault,
   'nixosDevices.switchGeneration': switchGeneration,
   'nixosDevices.rollbackDevice': rollbackDevice,
+  'nixosDevices.openSerialConsole': openSerialConsole,
+  'nixosDevices.serialSettings': serialSettings,
+  'nixosDevices.changeBaudRate': changeBaudRate,
+  'nixosDevices.openSerialLog': openSerialLog,
+  'nixosDevices.bootGeneration': bootGeneration,
+  'nixosDevices.refreshPorts': refreshPorts,
+  'nixosDevices.copyPortPath': copyPortPath,
+  'nixosDevices.openHumility': openHumility,
+  'nixosDevices.chooseHumilityProbe': chooseHumilityProbe,
+  'nixosDevices.buildHumility': buildHumility,
 } as const satisfies Record<CommandId, CommandFactory>;
 
 export function registerCommands(ctx: Ctx): void {

@@ -2,6 +2,8 @@
  * The Devices view: the flake's deploy nodes and the devices from settings → Generations (current,
  * booted, what boots by default) and the Boot menu exactly as u-boot numbers it. Read over SSH
  * when a device is expanded; the last read is shown, marked stale, when a device is unreachable.
+ * A reachable device also has Ports and Probe: its serial ports and debug probes, listed over SSH
+ * when expanded (ui/ports).
  */
 import * as vscode from 'vscode';
 import type { BootMenuRow, DeviceGenerations, Generation } from '../../core/deploy';
@@ -9,13 +11,18 @@ import { listDevices, type Device } from '../../core/devices';
 import type { Config } from '../config';
 import type { DeviceConnections, DeviceStatus } from '../devices/device-connections';
 import type { FlakeWorkspace } from '../flake/flake-workspace';
+import { DevicePorts } from '../ports/device-ports';
+import { messageItem, portItems, type PortItem } from '../ports/port-items';
+import { portTreeItem } from '../ports/port-tree-item';
 
 export type DeviceNode =
   | { readonly kind: 'device'; readonly device: Device }
   | { readonly kind: 'group'; readonly device: Device; readonly group: 'generations' | 'bootMenu' }
   | { readonly kind: 'generation'; readonly device: Device; readonly generation: Generation; readonly stale: boolean }
   | { readonly kind: 'bootEntry'; readonly device: Device; readonly row: BootMenuRow; readonly stale: boolean }
-  | { readonly kind: 'message'; readonly device: Device; readonly text: string; readonly isError: boolean };
+  | { readonly kind: 'message'; readonly device: Device; readonly text: string; readonly isError: boolean }
+  | { readonly kind: 'portsGroup'; readonly device: Device; readonly group: 'ports' | 'probes' }
+  | { readonly kind: 'portItem'; readonly device: Device; readonly group: 'ports' | 'probes'; readonly item: PortItem };
 
 function generationsOf(status: DeviceStatus): { generations: DeviceGenerations; stale: boolean } | undefined {
   if (status.state === 'online') return { generations: status.generations, stale: false };
@@ -27,12 +34,15 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceNode>,
   private readonly emitter = new vscode.EventEmitter<DeviceNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Each device's ports and probes, listed over SSH (shared with the humility commands). */
+  readonly devicePorts: DevicePorts;
 
   constructor(
     private readonly flakes: FlakeWorkspace,
     private readonly config: Config,
     private readonly connections: DeviceConnections,
   ) {
+    this.devicePorts = new DevicePorts(connections);
     flakes.onDidChange(() => this.refresh(), undefined, this.disposables);
     config.onDidChangeKey('devices', () => this.refresh(), this.disposables);
   }
@@ -40,6 +50,7 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceNode>,
   /** Redraws; with a device, reads it again over SSH. */
   refresh(device?: Device): void {
     if (device !== undefined) this.connections.forget(device);
+    this.devicePorts.forget(device);
     this.emitter.fire(device === undefined ? undefined : { kind: 'device', device });
   }
 
@@ -59,7 +70,18 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceNode>,
       const nodes: DeviceNode[] = [];
       if (status.state === 'offline') nodes.push({ kind: 'message', device, text: status.error.message, isError: true });
       if (known !== undefined) nodes.push({ kind: 'group', device, group: 'generations' }, { kind: 'group', device, group: 'bootMenu' });
+      if (status.state === 'online') nodes.push({ kind: 'portsGroup', device, group: 'ports' }, { kind: 'portsGroup', device, group: 'probes' });
       return nodes;
+    }
+    if (node.kind === 'portsGroup') {
+      const group = node.group;
+      try {
+        const listing = await this.devicePorts.listing(device);
+        return portItems(listing, { only: group, sayWhenEmpty: true }).map((item) => ({ kind: 'portItem', device, group, item }));
+      } catch (error) {
+        const text = error instanceof Error ? error.message : String(error);
+        return [{ kind: 'portItem', device, group, item: messageItem(`${group}:error`, text, device.name, true) }];
+      }
     }
     if (node.kind !== 'group') return [];
     const known = generationsOf(this.connections.status(device));
@@ -83,6 +105,10 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceNode>,
         return { kind: 'group', device: node.device, group: 'generations' };
       case 'bootEntry':
         return { kind: 'group', device: node.device, group: 'bootMenu' };
+      case 'portsGroup':
+        return { kind: 'device', device: node.device };
+      case 'portItem':
+        return { kind: 'portsGroup', device: node.device, group: node.group };
     }
   }
 
@@ -105,7 +131,8 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceNode>,
           .filter((l) => l !== '')
           .join('\n');
         item.iconPath = new vscode.ThemeIcon(status.state === 'offline' ? 'debug-disconnect' : 'circuit-board');
-        item.contextValue = d.deployNode === undefined ? 'device' : 'device.deployable';
+        // `.serial`: the device has a console in settings (the Open Serial Console action).
+        item.contextValue = `${d.deployNode === undefined ? 'device' : 'device.deployable'}${d.serial === undefined ? '' : '.serial'}`;
         return item;
       }
       case 'group': {
@@ -139,6 +166,18 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceNode>,
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.isError ? 'warning' : 'info');
         item.tooltip = node.text;
+        return item;
+      }
+      case 'portsGroup': {
+        const item = new vscode.TreeItem(node.group === 'ports' ? vscode.l10n.t('Ports') : vscode.l10n.t('Probe'), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `device:${d.name}:${node.group}`;
+        item.iconPath = new vscode.ThemeIcon(node.group === 'ports' ? 'plug' : 'debug-alt');
+        item.contextValue = `group.${node.group}`;
+        return item;
+      }
+      case 'portItem': {
+        const item = portTreeItem(node.item);
+        item.id = `device:${d.name}:${node.group}:${node.item.id}`;
         return item;
       }
     }
