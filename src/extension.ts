@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): Ctx {
     const devices = new DeviceConnections(pool, context.workspaceState, (configFile) => new SshPool({ ...poolOptions, resolve: { configFile } }));
     context.subscriptions.push({ dispose: () => void Promise.all([pool.close(), devices.close()]) });
     const devicesTree = new DevicesTreeProvider(flakes, config, devices);
-    const portsTree = new PortsTreeProvider(channelLogger(log));
+    const portsTree = new PortsTreeProvider(channelLogger(log), () => config.settings.flashAllowNonRemovable);
     const humility = new HumilityTerminals();
     context.subscriptions.push(config, flakes, flakeCheck, flakeTree, devicesTree, portsTree, humility);
     context.subscriptions.push(

@@ -14,6 +14,8 @@ export const COMMAND_IDS = [
   'nixosDevices.openBuildLog',
   'nixosDevices.flash',
   'nixosDevices.ejectDrive',
+  'nixosDevices.seedHostKey',
+  'nixosDevices.cardBootMenu',
   'nixosDevices.deploy',
   'nixosDevices.setBootGeneration',
   'nixosDevices.switchGeneration',

@@ -105,11 +105,15 @@ export function flash(ctx: Ctx) {
     if (outcome === undefined) return;
     const copy = vscode.l10n.t('Copy Hashes');
     const eject = vscode.l10n.t('Eject');
+    const seedKey = vscode.l10n.t('Pre-seed SSH Host Key…');
     const choice = await vscode.window.showInformationMessage(
       vscode.l10n.t('Flashed {0} to {1}{2}. SHA-256 of the image file: {3}; of the bytes written: {4}.', image.name, target, outcome.verified ? vscode.l10n.t(', verified') : '', outcome.imageFileSha256, outcome.writtenSha256),
       copy,
+      seedKey,
       eject,
     );
+    // The card tools take the card just written (src/ui/commands/card.ts).
+    if (choice === seedKey) await vscode.commands.executeCommand('nixosDevices.seedHostKey', target);
     if (choice === copy) await vscode.env.clipboard.writeText(`${outcome.imageFileSha256}  ${outcome.imagePath}\n${outcome.writtenSha256}  ${target}\n`);
     if (choice === eject) {
       await vscode.commands.executeCommand('nixosDevices.ejectDrive', target);
@@ -153,7 +157,9 @@ export function flash(ctx: Ctx) {
 
 /** Powers the card reader's slot off (udisksctl) or ejects the medium, so it can be pulled. */
 export function ejectDrive(ctx: Ctx) {
-  return async (path?: unknown): Promise<void> => {
+  return async (arg?: unknown): Promise<void> => {
+    // A path (the flash result's Eject), or a Ports view drive row ({ path }).
+    const path = typeof arg === 'object' && arg !== null && 'path' in arg ? arg.path : arg;
     if (typeof path !== 'string' || !path.startsWith('/dev/')) throw new DevicesError('INVALID_ARGUMENT', vscode.l10n.t('Choose a drive to eject.'));
     const logger = channelLogger(ctx.log);
     let exec = await run(['udisksctl', 'power-off', '-b', path], { logger }).catch(() => undefined);

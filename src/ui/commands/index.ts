@@ -10,6 +10,7 @@ import { installCli, showLog } from './cli';
 import type { CommandId } from './command-ids';
 import { deploy, rollbackDevice, setBootDefault, switchGeneration } from './deploy';
 import { addDevice, refreshDevices } from './devices';
+import { cardBootMenuCommand, seedHostKeyCommand } from './card';
 import { ejectDrive, flash } from './flash';
 import { buildHumility, chooseHumilityProbe, openHumility } from './humility';
 import { copyPortPath, refreshPorts } from './ports';
@@ -32,6 +33,8 @@ export const COMMANDS = {
   'nixosDevices.openBuildLog': openBuildLog,
   'nixosDevices.flash': flash,
   'nixosDevices.ejectDrive': ejectDrive,
+  'nixosDevices.seedHostKey': seedHostKeyCommand,
+  'nixosDevices.cardBootMenu': cardBootMenuCommand,
   'nixosDevices.deploy': deploy,
   'nixosDevices.setBootGeneration': setBootDefault,
   'nixosDevices.switchGeneration': switchGeneration,

@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import { listPorts, type PortListing } from '../../../src/core/ports';
 import type { Ctx } from '../../../src/ui/ctx';
 import type { HumilityTerminal } from '../../../src/ui/humility/humility-terminal';
-import { portItems } from '../../../src/ui/ports/port-items';
+import { portItems, type PortItem } from '../../../src/ui/ports/port-items';
 import { EXTENSION_ID } from './activation';
 
 // The bundle sits in out/test/e2e.
@@ -63,7 +63,12 @@ async function runHumility(ctx: Ctx, args: string[]): Promise<HumilityTerminal> 
 suite('Ports view and humility terminal', () => {
   test("lists this machine's ports as core does, with the fallback said in a row", async () => {
     const ctx = await context();
-    const rows = await ctx.portsTree.getChildren();
+    const all = await ctx.portsTree.getChildren();
+    // Ports, probes and messages first; the card drives (removable disks, loop devices when the
+    // flash setting allows them) after them.
+    const rows = all.filter((r): r is PortItem => r.kind !== 'drive');
+    assert.deepEqual(all.slice(0, rows.length), rows, 'ports come before drives');
+    for (const drive of all.filter((r) => r.kind === 'drive')) assert.match(ctx.portsTree.getTreeItem(drive).contextValue ?? '', /^cardDrive/);
     const listing = await ctx.portsTree.listing();
     assert.deepEqual(rows.map((r) => r.id), portItems(listing).map((r) => r.id), 'the rows are the listing the view holds');
     // Core, called here, on both paths: udev's (when serialport's binding loads in this bundle and
@@ -87,7 +92,7 @@ suite('Ports view and humility terminal', () => {
     }
     await vscode.commands.executeCommand('nixosDevices.refreshPorts');
     assert.deepEqual(attached(await ctx.portsTree.listing()), attached(listing), 'the same after Refresh');
-    assert.deepEqual((await ctx.portsTree.getChildren()).map((r) => r.id), rows.map((r) => r.id));
+    assert.deepEqual((await ctx.portsTree.getChildren()).filter((r): r is PortItem => r.kind !== 'drive').map((r) => r.id), rows.map((r) => r.id));
   });
 
   test("runs humility (its stand-in) from a device's settings, showing its output, exit status and a translated failure", async () => {
