@@ -5,7 +5,8 @@
  * passwordless sudo on the board for the commands.
  */
 import { DevicesError } from '../core/errors';
-import { asRoot, rollbackGeneration } from '../core/deploy';
+import { rollbackGeneration } from '../core/deploy';
+import { prepareElevation } from '../core/remote';
 import { parseArgs } from './args';
 import { pathsFromFlags, withNodeConnection } from './deploy';
 import type { CliCommand } from './main';
@@ -21,8 +22,9 @@ export const rollbackCommand: CliCommand = async (args, io, signal) => {
   const toText = flag('to');
   if (toText !== undefined && !/^\d+$/.test(toText)) throw new DevicesError('INVALID_ARGUMENT', `rollback: --to takes a generation number, not ${JSON.stringify(toText)}.`);
   return withNodeConnection(io, name, { verbose: parsed.flags.has('verbose'), signal }, async (node, connection) => {
-    // A non-root login runs the board's commands through `sudo -n`, as the deploy does.
-    const commands = { exec: (argv: readonly string[]) => connection.exec(asRoot(connection, argv)) };
+    // A non-root login runs the board's commands through `sudo -n`, as the deploy does; without
+    // passwordless sudo this fails first, saying so and naming the fix.
+    const commands = await prepareElevation(connection, { signal });
     const state = await rollbackGeneration({ connection, commands, paths: pathsFromFlags(flag) }, toText === undefined ? undefined : Number(toText));
     io.stdout.write(`${JSON.stringify(node.name)}: now on generation ${String(state.profileGeneration ?? '?')} (${state.currentSystem ?? 'unknown system'})\n`);
     return 0;

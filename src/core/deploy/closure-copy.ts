@@ -2,8 +2,11 @@
  * Copies a closure to the board over the device's own SSH connection: the board says which paths
  * it lacks (`nix-store --check-validity --print-invalid`), exactly those are exported here in
  * dependency order (`nix-store -qR` prints dependencies first) and piped into the board's
- * `nix-store --import`, with byte progress. An import as root needs no signatures; a non-root
- * login goes through `nix copy` (copyClosureWithNixCopy), which the board only accepts signed.
+ * `nix-store --import`, with byte progress. The board's side runs as root (through `sudo -n` for
+ * a non-root login, as the activation does), so the import needs no signatures and the paths are
+ * root's, registered in the board's database like any other. copyClosureWithNixCopy is the
+ * alternative for a login that may not use sudo but is a trusted user of the board's nix-daemon
+ * (or sends signed paths).
  */
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +15,7 @@ import { run, runChecked, spawnProcess } from '../exec';
 import { SILENT_LOGGER, type Logger } from '../log';
 import type { SshConnection } from '../remote';
 import { PRINT_INVALID_SCRIPT, SCRIPT_NAMES } from './board-scripts';
+import { asRoot } from './board-link';
 import type { ClosurePath } from './closure-diff';
 
 export interface CopyProgress {
@@ -58,10 +62,10 @@ function execOptions(options: Pick<CopyClosureOptions, 'nixEnv' | 'signal' | 'lo
   };
 }
 
-/** The paths among `paths` that the board's store does not hold. */
+/** The paths among `paths` that the board's store does not hold (asked as root, as the import runs). */
 export async function missingOnBoard(connection: SshConnection, paths: readonly string[], signal?: AbortSignal): Promise<string[]> {
   if (paths.length === 0) return [];
-  const result = await connection.execChecked(['sh', '-c', PRINT_INVALID_SCRIPT, SCRIPT_NAMES.printInvalid], {
+  const result = await connection.execChecked(asRoot(connection, ['sh', '-c', PRINT_INVALID_SCRIPT, SCRIPT_NAMES.printInvalid]), {
     stdin: `${paths.join('\n')}\n`,
     ...(signal === undefined ? {} : { signal }),
   });
@@ -75,7 +79,7 @@ async function narSizes(paths: readonly string[], options: CopyClosureOptions): 
   return nonEmptyLines(result.stdout).reduce((sum, line) => sum + (Number(line) || 0), 0);
 }
 
-/** Copies the closure of `paths` to the board as root. */
+/** Copies the closure of `paths` to the board, imported as root (sudo -n for a non-root login). */
 export async function copyClosure(connection: SshConnection, paths: readonly string[], options: CopyClosureOptions = {}): Promise<CopyClosureResult> {
   const logger = options.logger ?? SILENT_LOGGER;
   const closure = options.closure === undefined ? await localClosure(paths, options) : options.closure.map((p) => p.path);
@@ -91,7 +95,7 @@ export async function copyClosure(connection: SshConnection, paths: readonly str
 
   // The importer first, then the exporter with its stdout piped at once: no output can be
   // produced before its reader is attached.
-  const importer = await connection.spawn(['nix-store', '--import'], options.signal === undefined ? {} : { signal: options.signal });
+  const importer = await connection.spawn(asRoot(connection, ['nix-store', '--import']), options.signal === undefined ? {} : { signal: options.signal });
   const exporter = spawnProcess(['nix-store', '--export', ...missing], { ...execOptions(options), rawStdout: true });
   let bytesDone = 0;
   const counter = new Transform({

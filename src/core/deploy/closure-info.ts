@@ -4,6 +4,7 @@
  */
 import { DevicesError } from '../errors';
 import { runChecked } from '../exec';
+import { asRoot } from './board-link';
 import type { Logger } from '../log';
 import type { SshConnection } from '../remote';
 import type { ClosurePath } from './closure-diff';
@@ -25,9 +26,14 @@ export function parseClosureSizes(text: string): ClosurePath[] {
   return paths.map((path, i) => ({ path, narSize: Number(sizes[i]) || 0 }));
 }
 
-/** The closure of a store path on the board (e.g. its current system). */
-export async function boardClosure(connection: SshConnection, path: string, signal?: AbortSignal): Promise<ClosurePath[]> {
-  const result = await connection.execChecked(['sh', '-c', CLOSURE_SIZES_SCRIPT, 'nixos-devices-closure', path], signal === undefined ? {} : { signal });
+/**
+ * The closure of a store path on the board (e.g. its current system). `elevated` runs the query
+ * as root (sudo -n for a non-root login): the deploy does, since a non-root login's Nix needs a
+ * nix-daemon it may not be allowed to use (allowed-users, a single-user store).
+ */
+export async function boardClosure(connection: SshConnection, path: string, signal?: AbortSignal, elevated = false): Promise<ClosurePath[]> {
+  const argv = ['sh', '-c', CLOSURE_SIZES_SCRIPT, 'nixos-devices-closure', path];
+  const result = await connection.execChecked(elevated ? asRoot(connection, argv) : argv, signal === undefined ? {} : { signal });
   return parseClosureSizes(result.stdout);
 }
 

@@ -6,14 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import { isCancellation, toDevicesError } from '../errors';
+import { DevicesError, isCancellation, toDevicesError } from '../errors';
 import { Job, type JobContext } from '../jobs';
 import { SILENT_LOGGER, type Logger } from '../log';
-import type { SshConnection } from '../remote';
+import { prepareElevation, type SshConnection } from '../remote';
 import { asRoot, execWithin, type BoardLink } from './board-link';
 import { DEFAULT_BOARD_PATHS, type BoardPaths } from './board-paths';
 import { diffClosures, summarizeDiff, type ClosureDiff, type ClosurePath } from './closure-diff';
-import { copyClosure, copyClosureWithNixCopy, missingOnBoard } from './closure-copy';
+import { copyClosure } from './closure-copy';
 import { boardClosure, localClosureSizes } from './closure-info';
 import type { DeployOutcome } from './deploy-outcome';
 import { activateWithRollback, type HealthCheck } from './magic-rollback';
@@ -77,7 +77,7 @@ async function currentSystem(connection: SshConnection, paths: BoardPaths): Prom
 async function computeDiff(connection: SshConnection, request: DeviceDeployRequest, paths: BoardPaths, signal: AbortSignal, logger: Logger): Promise<{ diff: ClosureDiff; closure: ClosurePath[] }> {
   const onBoard = async (): Promise<ClosurePath[]> => {
     const current = await currentSystem(connection, paths);
-    return current === undefined ? [] : boardClosure(connection, current, signal);
+    return current === undefined ? [] : boardClosure(connection, current, signal, true);
   };
   const local = request.localClosure ?? ((path: string) => localClosureSizes(path, { ...(request.nixEnv === undefined ? {} : { nixEnv: request.nixEnv }), signal, logger }));
   const [before, after] = await Promise.all([onBoard(), local(request.systemPath)]);
@@ -91,28 +91,32 @@ interface Prepared {
 }
 
 /**
- * A non-root login cannot write the board's store through `nix-store --import`; `nix copy` goes
- * through the board's nix-daemon, which accepts only signed paths (or a trusted user). Options
- * with spaces cannot pass through NIX_SSHOPTS, which Nix splits on whitespace.
+ * Every board-side step of a deploy runs as root; a non-root login does so through `sudo -n`
+ * (asRoot), as deploy-rs needs for a non-root sshUser: a password cannot be typed into the
+ * detached activation. Checked first, so such a login is refused before anything is copied.
  */
-async function copyAsUser(connection: SshConnection, request: DeviceDeployRequest, closure: readonly ClosurePath[] | undefined, signal: AbortSignal, logger: Logger): Promise<Prepared['copied']> {
-  const host = connection.host;
-  const paths = closure?.map((p) => p.path) ?? [request.systemPath];
-  const missing = await missingOnBoard(connection, paths, signal);
-  const sshOpts = ['-p', String(host.port), ...host.identityFiles.flatMap((file) => ['-i', file]), ...host.userKnownHostsFiles.slice(0, 1).flatMap((file) => ['-o', `UserKnownHostsFile=${file}`]), '-o', 'BatchMode=yes'];
-  await copyClosureWithNixCopy({ user: host.user, hostname: host.hostname, sshOpts }, [request.systemPath], {
-    signal,
-    logger,
-    ...(request.nixEnv === undefined ? {} : { nixEnv: request.nixEnv }),
-  });
-  const sizes = new Map(closure?.map((p) => [p.path, p.narSize]));
-  return { paths: missing.length, bytes: missing.reduce((sum, path) => sum + (sizes.get(path) ?? 0), 0) };
+async function requireRootCommands(connection: SshConnection, node: string, signal: AbortSignal): Promise<void> {
+  if (connection.host.user === 'root') return;
+  try {
+    await prepareElevation(connection, { signal });
+  } catch (error) {
+    const failure = toDevicesError(error);
+    if (failure.code !== 'ELEVATION_FAILED') throw error;
+    const user = connection.host.user;
+    throw new DevicesError(
+      'ELEVATION_FAILED',
+      `Cannot deploy ${node} as ${user}: the board's commands run as root through "sudo -n", and ${user} on ${connection.target} has no passwordless sudo. ` +
+        `Give ${user} passwordless sudo there (NixOS: a NOPASSWD rule in security.sudo.extraRules, or security.sudo.wheelNeedsPassword = false with ${user} in wheel), or deploy as root (sshUser = "root"). Nothing was copied.`,
+      { cause: error, ...(failure.detail === undefined ? {} : { detail: failure.detail }) },
+    );
+  }
 }
 
 /** Diff, approval and copy: everything before the board changes. */
 async function prepare(request: DeviceDeployRequest, reporter: DeployReporter, paths: BoardPaths, logger: Logger, approval: { approved: boolean }): Promise<Prepared | 'declined'> {
   const signal = reporter.signal;
   const connection = await request.link.connection(signal);
+  await requireRootCommands(connection, request.node, signal);
   let diff: ClosureDiff | undefined;
   let closure: ClosurePath[] | undefined;
   if (request.diff !== false) {
@@ -123,7 +127,6 @@ async function prepare(request: DeviceDeployRequest, reporter: DeployReporter, p
   if (!approval.approved && request.approve !== undefined && !(await request.approve(diff))) return 'declined';
   approval.approved = true;
   reporter.phase('copying');
-  if (connection.host.user !== 'root') return { connection, diff, copied: await copyAsUser(connection, request, closure, signal, logger) };
   const result = await copyClosure(connection, [request.systemPath], {
     ...(closure === undefined ? {} : { closure }),
     signal,

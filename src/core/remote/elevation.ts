@@ -42,7 +42,7 @@ export async function prepareElevation(
       'ELEVATION_FAILED',
       method === 'doas'
         ? `doas on ${connection.target} needs a password, which doas only reads from a terminal. Add "permit nopass ${connection.host.user}" to doas.conf, or use sudo.`
-        : `sudo on ${connection.target} needs a password and none can be asked here. Configure passwordless sudo or log in as root.`,
+        : `sudo on ${connection.target} does not let ${connection.host.user} run commands as root without a password (${probe.stderr.trim().split('\n').pop() || `exit status ${String(probe.exitCode)}`}), and no password can be asked here. Give ${connection.host.user} passwordless sudo (a NOPASSWD sudoers rule), or log in as root.`,
       { detail: probe.stderr },
     );
   }

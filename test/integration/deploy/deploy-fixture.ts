@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { boardLinkFromPool, boardPaths, type BoardLink, type BoardPaths } from '../../../src/core/deploy';
 import { SshPool } from '../../../src/core/remote';
 import { nixTestEnv } from '../../harness/nix';
-import { startSshDevice, type SshDevice } from '../../harness/ssh-device';
+import { startSshDevice, type ExtraUser, type SshDevice } from '../../harness/ssh-device';
 
 export const SIM_BOOT_DIR = '/nix/var/sim-boot';
 export const FIXTURE = join(__dirname, '../../fixtures/deploy/fake-system.nix');
@@ -27,19 +27,45 @@ export interface DeployBoard {
   readNix(path: string): string;
   /** A link of the board's /nix or /run, read inside the board. */
   readlink(path: string): string;
+  /** A link to the board through another ssh_config alias (`options.aliases`), same pool. */
+  linkAs(alias: string): BoardLink;
   close(): Promise<void>;
 }
 
-export async function startDeployBoard(dir: string, options: { readonly name?: string; readonly network?: 'netns' | 'loopback'; readonly alias?: string } = {}): Promise<DeployBoard> {
-  const board = await startSshDevice({ name: options.name ?? 'deploy', withNixStore: true, network: options.network ?? 'netns' });
+/**
+ * The harness binds the board's passwd, group, shadow and sudoers over the files of /etc. Linux
+ * detaches a bind whose mount point is renamed over in another namespace (since 3.18), and
+ * useradd/userdel on this machine (other tests) do exactly that to /etc/passwd: the board's extra
+ * users would vanish mid-test ("sudo: you do not exist in the passwd database"). A read-only
+ * overlay on /etc itself, the board's files above the machine's, is not detached by renames
+ * inside /etc. It lives in the board's mount namespace and ends with it.
+ */
+function pinBoardAccounts(board: SshDevice): void {
+  board.runOnBoard(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${join(board.dir, 'etc')}:/etc`, '/etc']);
+}
+
+export interface DeployBoardOptions {
+  readonly name?: string;
+  readonly network?: 'netns' | 'loopback';
+  readonly alias?: string;
+  /** The login of `alias` (default root). */
+  readonly user?: string;
+  /** Accounts that exist only on the board (non-root logins, sudo rights). */
+  readonly extraUsers?: readonly ExtraUser[];
+  /** More ssh_config aliases for the same board: alias → login user. */
+  readonly aliases?: Readonly<Record<string, string>>;
+}
+
+export async function startDeployBoard(dir: string, options: DeployBoardOptions = {}): Promise<DeployBoard> {
+  const board = await startSshDevice({ name: options.name ?? 'deploy', withNixStore: true, network: options.network ?? 'netns', extraUsers: options.extraUsers ?? [] });
+  if ((options.extraUsers ?? []).length > 0) pinBoardAccounts(board);
   const alias = options.alias ?? 'board';
   const knownHosts = join(dir, `known_hosts-${board.name}`);
   const sshConfig = join(dir, `ssh_config-${board.name}`);
   writeFileSync(knownHosts, `${board.knownHostsLine()}\n`);
-  writeFileSync(
-    sshConfig,
-    [`Host ${alias}`, `  HostName ${board.host}`, `  Port ${String(board.port)}`, '  User root', `  IdentityFile ${board.clientKey}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${knownHosts}`, '  GlobalKnownHostsFile /dev/null', '  StrictHostKeyChecking yes', ''].join('\n'),
-  );
+  const hostBlock = (name: string, user: string): string[] => [`Host ${name}`, `  HostName ${board.host}`, `  Port ${String(board.port)}`, `  User ${user}`, `  IdentityFile ${board.clientKey}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${knownHosts}`, '  GlobalKnownHostsFile /dev/null', '  StrictHostKeyChecking yes'];
+  const blocks = [hostBlock(alias, options.user ?? 'root'), ...Object.entries(options.aliases ?? {}).map(([name, user]) => hostBlock(name, user))];
+  writeFileSync(sshConfig, `${blocks.flat().join('\n')}\n`);
   const pool = new SshPool({ resolve: { configFile: sshConfig, local: { home: dir, localUser: 'root', authSock: undefined } }, readyTimeoutMs: 3000 });
   return {
     board,
@@ -49,6 +75,7 @@ export async function startDeployBoard(dir: string, options: { readonly name?: s
     paths: boardPaths({ extlinuxConf: `${SIM_BOOT_DIR}/extlinux/extlinux.conf` }),
     readNix: (path) => readFileSync(join(board.nixRoot, path.replace(/^\/nix\//, '')), 'utf-8'),
     readlink: (path) => board.runOnBoard(['readlink', path]).trim(),
+    linkAs: (name) => boardLinkFromPool(pool, { host: name }, `${board.name} as ${name}`),
     async close() {
       await pool.close();
       await board.stop();
