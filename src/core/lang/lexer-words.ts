@@ -17,9 +17,24 @@ import {
 } from './lexer-rules';
 import type { TokenKind } from './tokens';
 
-const KEYWORDS: ReadonlyMap<string, TokenKind> = new Map<string, TokenKind>(
-  (['if', 'then', 'else', 'assert', 'with', 'let', 'in', 'rec', 'inherit', 'or'] as const).map((k) => [k, k]),
-);
+/** The keyword spelled by the `length` characters at `at`, if any; no substring is made. */
+function keywordAt(text: string, at: number, length: number): TokenKind | undefined {
+  const is = (word: string): boolean => text.startsWith(word, at);
+  switch (length) {
+    case 2:
+      return is('if') ? 'if' : is('in') ? 'in' : is('or') ? 'or' : undefined;
+    case 3:
+      return is('let') ? 'let' : is('rec') ? 'rec' : undefined;
+    case 4:
+      return is('then') ? 'then' : is('else') ? 'else' : is('with') ? 'with' : undefined;
+    case 6:
+      return is('assert') ? 'assert' : undefined;
+    case 7:
+      return is('inherit') ? 'inherit' : undefined;
+    default:
+      return undefined;
+  }
+}
 
 export interface WordScan {
   readonly kind: TokenKind;
@@ -29,6 +44,16 @@ export interface WordScan {
 }
 
 export function scanWord(text: string, at: number): WordScan {
+  // The common case first: a word that starts like an identifier and is followed by neither '/'
+  // nor ':' after its run of path characters can be neither a path nor a URI, and no other rule
+  // starts with a letter, so it is an identifier or a keyword.
+  if (isIdStart(text, at)) {
+    const id = matchId(text, at);
+    let afterRun = at + 1;
+    while (isPathChar(text, afterRun)) afterRun++;
+    const stop = text.charCodeAt(afterRun);
+    if (stop !== 47 && stop !== 58) return { kind: keywordAt(text, at, id) ?? 'ID', length: id, interpolatedPath: false };
+  }
   const c = text.charCodeAt(at);
   const next = text.charCodeAt(at + 1);
   // Candidates in the order of lexer.l's rules: on equal length the earlier one wins.
@@ -49,7 +74,7 @@ export function scanWord(text: string, at: number): WordScan {
   }
   const id = isIdStart(text, at) ? matchId(text, at) : 0;
   if (id > length) {
-    kind = (id <= 7 ? KEYWORDS.get(text.slice(at, at + id)) : undefined) ?? 'ID';
+    kind = keywordAt(text, at, id) ?? 'ID';
     length = id;
   }
   if (isDigit(text, at)) {

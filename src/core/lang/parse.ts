@@ -7,7 +7,7 @@ import { lex } from './lexer';
 import { parseExpr } from './parse-expr';
 import { ParserState, type ParseError } from './parser-state';
 import type { SyntaxElement, SyntaxNode } from './syntax';
-import { isTrivia, type Token } from './tokens';
+import type { Token } from './tokens';
 
 export interface ParseResult {
   readonly text: string;
@@ -30,8 +30,7 @@ export function parse(text: string): ParseResult {
       p.unexpected(expr === undefined ? 'an expression' : 'end of file');
       children.push(skipRest(p));
     }
-    root = { type: 'node', kind: 'Root', start: 0, end: text.length, children, parent: undefined };
-    attachTrivia(root, tokens);
+    root = p.root(children);
     checkAttributes(text, p);
   } catch (error) {
     // Only a stack overflow on absurdly nested input can get here; keep the promise not to throw.
@@ -58,52 +57,6 @@ function skipRest(p: ParserState): SyntaxNode {
     else skipped.push(expr);
   }
   return p.node('Error', skipped);
-}
-
-/**
- * Puts whitespace and comments into the tree: each goes into the innermost node that has
- * significant tokens on both sides of it, so nodes start and end with significant tokens.
- * Iterative, since left-nested chains (`a + b + …`) can be deeper than the call stack.
- */
-function attachTrivia(root: SyntaxNode, tokens: readonly Token[]): void {
-  let cur = 0;
-  // Parallel stacks rather than frame objects, and a new children array only for a node that
-  // gets trivia: this runs once per node of large files.
-  const nodes: SyntaxNode[] = [root];
-  const indices: number[] = [0];
-  const outs: (SyntaxElement[] | undefined)[] = [undefined];
-  for (let depth = 0; depth >= 0; ) {
-    const node = nodes[depth];
-    if (node === undefined) break;
-    const index = indices[depth] ?? 0;
-    const children = node.children;
-    let out = outs[depth];
-    const child = children[index];
-    if (child !== undefined) {
-      indices[depth] = index + 1;
-      let t = tokens[cur];
-      if (t !== undefined && isTrivia(t.kind)) {
-        out ??= outs[depth] = children.slice(0, index);
-        for (; t !== undefined && isTrivia(t.kind); t = tokens[++cur]) out.push(t);
-      }
-      out?.push(child);
-      if (child.type === 'token') cur++;
-      else {
-        child.parent = node;
-        depth++;
-        nodes[depth] = child;
-        indices[depth] = 0;
-        outs[depth] = undefined;
-      }
-      continue;
-    }
-    if (depth === 0 && cur < tokens.length) {
-      out ??= children.slice();
-      for (let t = tokens[cur]; t !== undefined && isTrivia(t.kind); t = tokens[++cur]) out.push(t);
-    }
-    if (out !== undefined) setChildren(node, out);
-    depth--;
-  }
 }
 
 function setChildren(node: SyntaxNode, children: SyntaxElement[]): void {
