@@ -17,6 +17,7 @@ export const COMMAND_IDS = [
   'nixosDevices.seedHostKey',
   'nixosDevices.cardBootMenu',
   'nixosDevices.deploy',
+  'nixosDevices.deployBootTest',
   'nixosDevices.setBootGeneration',
   'nixosDevices.switchGeneration',
   'nixosDevices.rollbackDevice',

@@ -8,7 +8,7 @@ import { showError } from '../show-error';
 import { build, openBuildLog, showBuildView } from './build';
 import { installCli, showLog } from './cli';
 import type { CommandId } from './command-ids';
-import { deploy, rollbackDevice, setBootDefault, switchGeneration } from './deploy';
+import { deploy, deployBootTest, rollbackDevice, setBootDefault, switchGeneration } from './deploy';
 import { addDevice, refreshDevices } from './devices';
 import { cardBootMenuCommand, seedHostKeyCommand } from './card';
 import { ejectDrive, flash } from './flash';
@@ -36,6 +36,7 @@ export const COMMANDS = {
   'nixosDevices.seedHostKey': seedHostKeyCommand,
   'nixosDevices.cardBootMenu': cardBootMenuCommand,
   'nixosDevices.deploy': deploy,
+  'nixosDevices.deployBootTest': deployBootTest,
   'nixosDevices.setBootGeneration': setBootDefault,
   'nixosDevices.switchGeneration': switchGeneration,
   'nixosDevices.rollbackDevice': rollbackDevice,

@@ -16,6 +16,7 @@ import type { Ctx } from '../ctx';
 import { showJobProgress } from '../job-progress';
 import type { SerialConsole, SerialConsoleRequest } from '../serial/serial-consoles';
 import type { DeviceNode } from '../views/devices-tree';
+import { promptPowerCycle } from './deploy';
 
 /** What the views pass: a device node, a port row of the Ports view (its `port`), a `{ path }`, a path. */
 type ConsoleArg = DeviceNode | { readonly path: string } | { readonly port?: { readonly path: string; readonly byIdPath?: string } } | string;
@@ -178,19 +179,6 @@ export function openSerialLog(ctx: Ctx) {
     const picked = await vscode.window.showQuickPick(logs.sort((a, b) => b.mtime - a.mtime).map((l) => ({ label: l.name, description: new Date(l.mtime).toLocaleString() })), { title: vscode.l10n.t('Serial console logs') });
     if (picked !== undefined) await openLogFile(join(dir, picked.label));
   };
-}
-
-/** A modal "power-cycle now" that resolves on Done and rejects CANCELLED on dismiss. */
-function promptPowerCycle(message: string, signal: AbortSignal): Promise<void> {
-  const done = vscode.l10n.t('Done');
-  return new Promise<void>((resolve, reject) => {
-    // Not modal: the menu may come (and close this) while the user is still at the board.
-    void vscode.window.showWarningMessage(message, done).then((choice) => {
-      if (signal.aborted || choice === done) resolve();
-      else reject(new DevicesError('CANCELLED', vscode.l10n.t('Power-cycle cancelled.')));
-    });
-    signal.addEventListener('abort', () => resolve(), { once: true });
-  });
 }
 
 function generationOf(node: DeviceNode | undefined): { device: Device; generation: number } | undefined {
