@@ -37,7 +37,11 @@ export function activate(context: vscode.ExtensionContext): Ctx {
     const devices = new DeviceConnections(pool, context.workspaceState, (configFile) => new SshPool({ ...poolOptions, resolve: { configFile } }));
     context.subscriptions.push({ dispose: () => void Promise.all([pool.close(), devices.close()]) });
     const devicesTree = new DevicesTreeProvider(flakes, config, devices);
-    const portsTree = new PortsTreeProvider(channelLogger(log), () => config.settings.flashAllowNonRemovable);
+    // The Ports view also lists the consoles settings name on this machine (ptys, a simulated board).
+    const localConsoles = async (): Promise<{ device: string; path: string }[]> =>
+      config.settings.devices.flatMap((d) => (d.serial === undefined || d.serial.onDevice ? [] : [{ device: d.name, path: d.serial.port }]));
+    const portsTree = new PortsTreeProvider(channelLogger(log), () => config.settings.flashAllowNonRemovable, localConsoles);
+    config.onDidChangeKey('devices', () => portsTree.refresh(), context.subscriptions);
     const humility = new HumilityTerminals();
     context.subscriptions.push(config, flakes, flakeCheck, flakeTree, devicesTree, portsTree, humility);
     context.subscriptions.push(

@@ -6,7 +6,8 @@
  * Needs `npm run build` first (scripts/test.sh does it); installs code-server when absent.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -66,7 +67,14 @@ describe('NixOS Devices in a real VS Code (code-server)', { timeout: 20 * 60_000
     const chain = copyBuildFlake('chain', workspace.path + '-builds');
     // A shell behind a pty, for the serial console suite.
     serialShell = await startSerialShell(workspace.path + '-builds');
-    server = await startCodeServer({ install, workspace: workspace.path, env: { ...nixTestEnv(), NIXOS_DEVICES_E2E_CHAIN_FLAKE: chain, NIXOS_DEVICES_E2E_SERIAL_PORT: serialShell.path } });
+    // A device whose console is that pty: the Ports view lists consoles named in settings.
+    const settingsFile = join(workspace.path, '.vscode', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf-8').replace(/^\s*\/\/.*$/gm, '')) as Record<string, unknown>;
+    const devices = Array.isArray(settings['nixosDevices.devices']) ? (settings['nixosDevices.devices'] as unknown[]) : [];
+    settings['nixosDevices.devices'] = [...devices, { name: 'console-e2e', host: '127.0.0.1', serial: { port: serialShell.path } }];
+    writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    // The DOM renderer: the terminal's text is then in the page, where the test reads it.
+    server = await startCodeServer({ install, workspace: workspace.path, settings: { 'terminal.integrated.gpuAcceleration': 'off' }, env: { ...nixTestEnv(), NIXOS_DEVICES_E2E_CHAIN_FLAKE: chain, NIXOS_DEVICES_E2E_SERIAL_PORT: serialShell.path } });
   });
 
   after(async () => {
@@ -145,6 +153,41 @@ describe('NixOS Devices in a real VS Code (code-server)', { timeout: 20 * 60_000
       assert.ok(tabs.some((t) => t.includes('images.vulpix')), `the Build view is open: ${tabs.join(', ')}`);
       mkdirSync(RESULTS, { recursive: true });
       await ui.screenshot(join(RESULTS, 'build-result.png'));
+    } finally {
+      await ui.close();
+    }
+  });
+
+  it('opens a serial console from the Ports view, shows the board\'s reply, and changes the baud from the status bar', { timeout: 5 * 60_000 }, async () => {
+    assert.ok(server && serialShell);
+    const port = serialShell.path;
+    const ui = await openWorkbench(server, { extensionDevelopmentPath: ROOT });
+    try {
+      await ui.page.locator('.activitybar .action-item [aria-label^="NixOS Devices"]').first().click();
+      const row = ui.page.locator('.part.sidebar .monaco-list-row', { hasText: 'ttyCON' }).first();
+      await row.waitFor({ timeout: 120_000 });
+      await row.hover();
+      await row.locator('.actions .action-label[aria-label^="Open Serial Console"]').first().click();
+      const terminal = ui.page.locator('.terminal-wrapper').first();
+      await terminal.waitFor({ timeout: 60_000 });
+      await ui.page.locator('.statusbar-item', { hasText: 'ttyCON 115200 8N1' }).first().waitFor({ timeout: 60_000 });
+      await terminal.click();
+      await ui.page.keyboard.type('echo pong-$((6*7))');
+      await ui.page.keyboard.press('Enter');
+      await terminal.locator('.xterm-rows', { hasText: 'pong-42' }).first().waitFor({ timeout: 30_000 }).catch(async (error: unknown) => {
+        mkdirSync(RESULTS, { recursive: true });
+        await ui.screenshot(join(RESULTS, 'serial-console-failure.png'));
+        throw error;
+      });
+
+      await ui.page.locator('.statusbar-item', { hasText: 'ttyCON 115200 8N1' }).first().click();
+      const quickPick = ui.page.locator('.quick-input-widget');
+      await quickPick.locator('.monaco-list-row', { hasText: 'Baud rate' }).first().click();
+      await quickPick.locator('.monaco-list-row', { hasText: /^9600/ }).first().click();
+      await ui.page.locator('.statusbar-item', { hasText: 'ttyCON 9600 8N1' }).first().waitFor({ timeout: 30_000 });
+      assert.equal(execFileSync('stty', ['-F', port, 'speed'], { encoding: 'utf-8' }).trim(), '9600', 'the port itself runs at the new baud rate');
+      mkdirSync(RESULTS, { recursive: true });
+      await ui.screenshot(join(RESULTS, 'serial-console.png'));
     } finally {
       await ui.close();
     }

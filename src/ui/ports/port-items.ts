@@ -128,3 +128,23 @@ export function portItems(listing: PortListing, options: PortItemsOptions = {}):
   }
   return items;
 }
+
+/**
+ * A console named in settings (a device's `serial.port` on this machine) that the listing does
+ * not show: a pty (a simulated board, socat, a VM's serial) or a port udev does not list.
+ */
+export function configuredPortItem(device: string, path: string, present: boolean): PortItem {
+  const port: SerialPortEntry = { path, roles: ['console'] };
+  return {
+    id: `local:configured:${device}:${path}`,
+    kind: 'port',
+    label: basename(path),
+    description: present ? `${device}'s console (settings)` : `${device}'s console (settings) · not present`,
+    tooltip: `${path}\nthe serial console of ${device}, from nixosDevices.devices${present ? '' : '\nnot present now: a console opened on it waits for it'}`,
+    icon: present ? 'plug' : 'debug-disconnect',
+    contextValue: 'port.console',
+    copyPath: path,
+    port,
+    origin: 'local',
+  };
+}

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { toDevicesError, type DevicesError } from '../../core/errors';
 import type { Disposable } from '../../core/jobs';
-import { describeState, formatSerialFrame, type SerialSession } from '../../core/serial';
+import { describeState, type SerialSession } from '../../core/serial';
 
 const DIM = '\x1b[2m';
 const YELLOW = '\x1b[33m';
@@ -51,7 +51,7 @@ export class SerialTerminal implements vscode.Pseudoterminal {
         }
       }),
     );
-    this.note(`${this.session.title} · ${formatSerialFrame(this.session.serialOptions)} · close this terminal to release the port`, DIM);
+    this.note(`${this.session.title} · close this terminal to release the port`, DIM);
     this.session.open().then(
       () => undefined,
       (error: unknown) => {

@@ -6,14 +6,14 @@
  * Below the ports, the drives a card can be in (removable, USB or SD/MMC; loop devices when the
  * flash setting allows them), for Flash…, Eject and the card tools; /dev is watched for them.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { existsSync, realpathSync, watch, type FSWatcher } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Disposable as CoreDisposable } from '../../core/jobs';
 import type { Logger } from '../../core/log';
 import { listPorts, watchPorts, type PortListing } from '../../core/ports';
 import { listDrives } from '../../core/flash';
 import { cardDriveItems, type CardDriveItem } from '../flash/card-drives-model';
-import { messageItem, portItems, type PortItem } from '../ports/port-items';
+import { configuredPortItem, messageItem, portItems, type PortItem } from '../ports/port-items';
 import { portTreeItem } from '../ports/port-tree-item';
 
 /** A row of the Ports view: a port, a probe or a message (PortItem), or a card drive. */
@@ -37,6 +37,8 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
     private readonly logger?: Logger,
     /** Whether loop devices are offered (nixosDevices.flash.allowNonRemovable), read each time. */
     private readonly allowNonRemovable: () => boolean = () => false,
+    /** Consoles named in settings on this machine: device name and port path. */
+    private readonly configuredConsoles: () => Promise<readonly { readonly device: string; readonly path: string }[]> = async () => [],
   ) {}
 
   /** The listing the view shows (listing now if the view has not been shown yet). */
@@ -61,7 +63,21 @@ export class PortsTreeProvider implements vscode.TreeDataProvider<PortsNode>, vs
       this.current = undefined;
       ports = [messageItem('error', `Could not list the serial ports: ${error instanceof Error ? error.message : String(error)}`, 'local', true)];
     }
-    return [...ports, ...(await this.drives())];
+    return [...ports, ...(await this.configured(ports)), ...(await this.drives())];
+  }
+
+  /** Consoles from settings the listing does not show (ptys, a simulated board's port). */
+  private async configured(listed: readonly PortsNode[]): Promise<PortsNode[]> {
+    const real = (path: string): string => {
+      try {
+        return realpathSync(path);
+      } catch {
+        return path;
+      }
+    };
+    const shown = new Set(listed.flatMap((n) => (n.kind === 'port' && n.port !== undefined ? [real(n.port.path), ...(n.port.byIdPath === undefined ? [] : [n.port.byIdPath])] : [])));
+    const consoles = await this.configuredConsoles().catch(() => []);
+    return consoles.filter((c) => !shown.has(c.path) && !shown.has(real(c.path))).map((c) => configuredPortItem(c.device, c.path, existsSync(c.path)));
   }
 
   /** The card drives (none when lsblk fails: the ports stay useful). */
