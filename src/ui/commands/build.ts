@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DevicesError } from '../../core/errors';
 import {
+  buildArgs,
   BuildHistory,
   checkForeignSystem,
   derivationName,
@@ -16,6 +17,7 @@ import {
   nixSystemOf,
   planBuild,
   readBinfmtHandlers,
+  readClosureBytes,
   readNixPlatformSettings,
   startBuild,
   type BuildPlan,
@@ -124,15 +126,16 @@ export function build(ctx: Ctx) {
     const estimate = history.estimate(plan.toBuild.map(derivationName));
     await ctx.extension.workspaceState.update(RECENT_KEY, rememberRecent(ctx.extension.workspaceState.get<string[]>(RECENT_KEY, []), installable));
 
-    const handle = startBuild(nix, [installable], {
+    const buildOptions = {
       cwd: target.flakeDir,
       ...(settings.buildOutLinkDir === '' ? {} : { outLinkDir: settings.buildOutLinkDir }),
       ...(settings.buildBuilders === '' ? {} : { builders: settings.buildBuilders }),
       ...(settings.buildHost === '' ? {} : { buildHost: settings.buildHost }),
       extraArgs,
-      plan,
-      history,
-    });
+    };
+    // The closure size is measured after the result is shown (one more nix call): the result's
+    // actions should not wait for a number.
+    const handle = startBuild(nix, [installable], { ...buildOptions, plan, history, measureClosure: false });
     const sub = handle.job.onEvent((event) => {
       if (event.kind === 'log') ctx.buildLog.appendLine(event.line);
     });
@@ -144,15 +147,21 @@ export function build(ctx: Ctx) {
     await history.save().catch((error: unknown) => ctx.log.warn(`could not save the build history: ${String(error)}`));
     if (outcome.status === 'succeeded') {
       const result = outcome.value;
+      const outPaths = result.targets.flatMap((t) => Object.values(t.outputs));
+      if (outPaths.length > 0) {
+        readClosureBytes(nix, outPaths, { storeArgs: buildArgs([installable], buildOptions).storeArgs }).then(
+          (bytes) => BuildPanel.showClosureBytes(handle, bytes),
+          (error: unknown) => ctx.log.warn(`could not measure the closure: ${String(error)}`),
+        );
+      }
       const image = result.targets.find((t) => t.sdImage !== undefined)?.sdImage;
-      const size = result.closureBytes === undefined ? '' : vscode.l10n.t(' (closure {0} MiB)', (result.closureBytes / 1048576).toFixed(1));
       const reveal = vscode.l10n.t('Reveal');
       const copy = vscode.l10n.t('Copy Path');
       const flashIt = vscode.l10n.t('Flash…');
       const path = image ?? Object.values(result.targets[0]?.outputs ?? {})[0];
       const buttons = path === undefined ? [] : [...(image === undefined ? [] : [flashIt]), reveal, copy];
       // Not awaited: a notification stays until dismissed, and the build is done already.
-      void vscode.window.showInformationMessage(vscode.l10n.t('Built {0}{1}.', target.label, size), ...buttons).then(async (choice) => {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Built {0}.', target.label), ...buttons).then(async (choice) => {
         if (path === undefined) return;
         if (choice === flashIt) await vscode.commands.executeCommand('nixosDevices.flash', path);
         if (choice === reveal) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path));

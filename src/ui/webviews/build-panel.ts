@@ -40,6 +40,7 @@ export class BuildPanel implements vscode.Disposable {
   private handle: BuildHandle | undefined;
   private graph: DerivationGraph | undefined;
   private etaMs: number | undefined;
+  private closureBytes: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastVersion = -1;
 
@@ -66,6 +67,14 @@ export class BuildPanel implements vscode.Disposable {
     return panel;
   }
 
+  /** Adds the closure size to the result of `handle`'s build, if the view still shows it. */
+  static showClosureBytes(handle: BuildHandle, bytes: number): void {
+    const panel = BuildPanel.current;
+    if (panel?.handle !== handle) return;
+    panel.closureBytes = bytes;
+    panel.post(true);
+  }
+
   /** Reveals the open Build view; false when there is none. */
   static reveal(): boolean {
     BuildPanel.current?.panel.reveal();
@@ -87,6 +96,7 @@ export class BuildPanel implements vscode.Disposable {
     this.handle = handle;
     this.graph = undefined;
     this.etaMs = etaMs;
+    this.closureBytes = undefined;
     this.lastVersion = -1;
     this.panel.title = handle.job.title;
     // The tree's edges come from the .drv graph; until it is read, a flat list is shown.
@@ -122,6 +132,7 @@ export class BuildPanel implements vscode.Disposable {
       ...(this.graph === undefined ? {} : { graph: this.graph }),
       ...(outcome === undefined ? {} : { outcome }),
       ...(this.etaMs === undefined ? {} : { etaMs: Math.max(0, this.etaMs - (Date.now() - snapshot.startedAt)) }),
+      ...(this.closureBytes === undefined ? {} : { closureBytes: this.closureBytes }),
       now: Date.now(),
     });
     const message: ToWebview = { type: 'state', state };

@@ -13,6 +13,8 @@ export interface BuildViewInput {
   readonly graph?: DerivationGraph;
   readonly outcome?: JobOutcome<BuildResult>;
   readonly etaMs?: number;
+  /** The result's closure size, measured after the build ended (the result shows first). */
+  readonly closureBytes?: number;
   readonly now: number;
 }
 
@@ -41,7 +43,7 @@ export function buildViewState(input: BuildViewInput): BuildViewState {
     const image = firstImage(outcome.value);
     result = {
       paths: outcome.value.targets.flatMap((t) => Object.values(t.outputs)),
-      ...(outcome.value.closureBytes === undefined ? {} : { closureBytes: outcome.value.closureBytes }),
+      ...((outcome.value.closureBytes ?? input.closureBytes) === undefined ? {} : { closureBytes: outcome.value.closureBytes ?? input.closureBytes }),
       ...(image === undefined ? {} : { sdImage: image }),
     };
   }
