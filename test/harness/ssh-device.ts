@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { acquireSlot, recordSshd, releaseSlot, SLOT_BOARD_MARK, sweepSlot, type BoardSlot } from './ssh-device/board-slot';
 import { writeBoardFiles, type ExtraUser, type HostKeyType } from './ssh-device/board-files';
 import { killMountNamespace, mountNamespaceOf } from './ssh-device/board-processes';
@@ -189,7 +189,15 @@ export async function startSshDevice(options: SshDeviceOptions = {}): Promise<Ss
       extraUsers: options.extraUsers ?? [],
       passwordAuthentication: options.passwordAuthentication ?? false,
     });
-    const mounts = files.binds.map(([from, to]) => `mount --bind ${shellQuote(from)} ${shellQuote(to)}`);
+    // The board's accounts (/etc/passwd, group, shadow, sudoers) lie over the machine's /etc as
+    // an overlay, not as per-file binds: a test elsewhere that runs useradd renames a new
+    // /etc/passwd into place, and the kernel detaches a bind of the old file in every board.
+    const etcBinds = files.binds.filter(([, to]) => to.startsWith('/etc/'));
+    const etcDirs = [...new Set(etcBinds.map(([from]) => dirname(from)))];
+    const mounts = [
+      ...files.binds.filter(([, to]) => !to.startsWith('/etc/')).map(([from, to]) => `mount --bind ${shellQuote(from)} ${shellQuote(to)}`),
+      ...(etcDirs.length === 0 ? [] : [`mount -t overlay overlay -o ${shellQuote(`lowerdir=${[...etcDirs, '/etc'].join(':')}`)} /etc`]),
+    ];
     const script = [...mounts, `exec /usr/sbin/sshd -D -e -f ${shellQuote(files.sshdConfig)}`].join(' && ');
     const inner = ['unshare', '-m', '--propagation', 'private', 'sh', '-c', script];
     const argv = slot === undefined ? inner : ['ip', 'netns', 'exec', slot.netns, ...inner];

@@ -32,18 +32,6 @@ export interface DeployBoard {
   close(): Promise<void>;
 }
 
-/**
- * The harness binds the board's passwd, group, shadow and sudoers over the files of /etc. Linux
- * detaches a bind whose mount point is renamed over in another namespace (since 3.18), and
- * useradd/userdel on this machine (other tests) do exactly that to /etc/passwd: the board's extra
- * users would vanish mid-test ("sudo: you do not exist in the passwd database"). A read-only
- * overlay on /etc itself, the board's files above the machine's, is not detached by renames
- * inside /etc. It lives in the board's mount namespace and ends with it.
- */
-function pinBoardAccounts(board: SshDevice): void {
-  board.runOnBoard(['mount', '-t', 'overlay', 'overlay', '-o', `lowerdir=${join(board.dir, 'etc')}:/etc`, '/etc']);
-}
-
 export interface DeployBoardOptions {
   readonly name?: string;
   readonly network?: 'netns' | 'loopback';
@@ -58,7 +46,6 @@ export interface DeployBoardOptions {
 
 export async function startDeployBoard(dir: string, options: DeployBoardOptions = {}): Promise<DeployBoard> {
   const board = await startSshDevice({ name: options.name ?? 'deploy', withNixStore: true, network: options.network ?? 'netns', extraUsers: options.extraUsers ?? [] });
-  if ((options.extraUsers ?? []).length > 0) pinBoardAccounts(board);
   const alias = options.alias ?? 'board';
   const knownHosts = join(dir, `known_hosts-${board.name}`);
   const sshConfig = join(dir, `ssh_config-${board.name}`);
