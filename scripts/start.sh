@@ -46,6 +46,13 @@ if [ ! -f "$settings" ]; then
 EOF
 fi
 
+# The simulated board's card is a loop device: Flash offers loop devices only with this machine
+# setting (machine-scoped: VS Code ignores it in workspace settings, so a repository cannot turn it
+# on). Never a system disk, whatever it says.
+mkdir -p "$state/user-data/Machine"
+machine=$state/user-data/Machine/settings.json
+[ -f "$machine" ] || printf '{\n  "nixosDevices.flash.allowNonRemovable": true\n}\n' >"$machine"
+
 # Debian's nix-bin (2.8, single-user, no daemon) evaluates flakes only with these; a Nix that is
 # already configured for flakes is left alone.
 if [ -z "${NIX_CONFIG:-}" ] && ! grep -qs 'experimental-features.*flakes' /etc/nix/nix.conf "${XDG_CONFIG_HOME:-$HOME/.config}/nix/nix.conf"; then

@@ -24,6 +24,7 @@ export const COMMAND_IDS = [
   'nixosDevices.openSerialConsole',
   'nixosDevices.serialSettings',
   'nixosDevices.changeBaudRate',
+  'nixosDevices.stopAutoboot',
   'nixosDevices.openSerialLog',
   'nixosDevices.bootGeneration',
   'nixosDevices.refreshPorts',

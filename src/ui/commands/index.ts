@@ -14,7 +14,7 @@ import { cardBootMenuCommand, seedHostKeyCommand } from './card';
 import { ejectDrive, flash } from './flash';
 import { buildHumility, chooseHumilityProbe, openHumility } from './humility';
 import { copyPortPath, refreshPorts } from './ports';
-import { bootGeneration, changeBaudRate, openSerialConsole, openSerialLog, serialSettings } from './serial';
+import { bootGeneration, changeBaudRate, openSerialConsole, openSerialLog, serialSettings, stopAutoboot } from './serial';
 import { checkFlake, copyInstallable, refreshFlake, revealFlake } from './flake';
 
 type CommandFactory = (ctx: Ctx) => (...args: never[]) => Promise<void>;
@@ -43,6 +43,7 @@ export const COMMANDS = {
   'nixosDevices.openSerialConsole': openSerialConsole,
   'nixosDevices.serialSettings': serialSettings,
   'nixosDevices.changeBaudRate': changeBaudRate,
+  'nixosDevices.stopAutoboot': stopAutoboot,
   'nixosDevices.openSerialLog': openSerialLog,
   'nixosDevices.bootGeneration': bootGeneration,
   'nixosDevices.refreshPorts': refreshPorts,

@@ -145,6 +145,14 @@ export function serialSettings(ctx: Ctx) {
   };
 }
 
+/** The u-boot helper's status bar button: stops autoboot on every console counting down. */
+export function stopAutoboot(ctx: Ctx) {
+  return async (): Promise<void> => {
+    const helpers = ctx.serialConsoles.all.flatMap((c) => (c.helper?.autobootOffered === true ? [c.helper] : []));
+    await Promise.all(helpers.map((h) => h.stopAutoboot()));
+  };
+}
+
 /** Status bar shortcut: the baud rate only. */
 export function changeBaudRate(ctx: Ctx) {
   return async (): Promise<void> => {

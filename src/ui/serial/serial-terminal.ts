@@ -85,9 +85,10 @@ export class SerialTerminal implements vscode.Pseudoterminal {
     this.closeEmitter.fire();
   }
 
-  /** A line of ours, set apart from the board's output. */
+  /** A line of ours, set apart from the board's output (on a new line only when needed). */
   note(text: string, colour: string = DIM): void {
-    this.show(`\r\n${colour}[${text}]${RESET}\r\n`);
+    const atLineStart = this.transcriptText === '' || this.transcriptText.endsWith('\n');
+    this.show(`${atLineStart ? '' : '\r\n'}${colour}[${text}]${RESET}\r\n`);
   }
 
   private show(text: string): void {

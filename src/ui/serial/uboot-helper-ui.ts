@@ -1,5 +1,5 @@
 /**
- * The u-boot helper in VS Code: during the autoboot countdown a "Stop Autoboot" notification;
+ * The u-boot helper in VS Code: during the autoboot countdown a "Stop Autoboot" status bar button;
  * when the extlinux menu appears (its countdown already halted by the helper) a quick pick of the
  * entries, whose choice the helper types. Dismissing the pick leaves the menu halted for the user
  * to type in the terminal, and the terminal says so.
@@ -9,16 +9,18 @@ import type { UBootConsoleHelper } from '../../core/boot';
 import type { SerialTerminal } from './serial-terminal';
 
 export function attachUBootHelperUi(helper: UBootConsoleHelper, consoleName: string, pty: SerialTerminal): vscode.Disposable {
-  let offerShown = false;
+  // A status bar button while u-boot counts down: it goes away by itself when the countdown ends
+  // (a notification would stay, with a button that no longer does anything).
+  const stop = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 100);
+  stop.command = 'nixosDevices.stopAutoboot';
+  stop.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
   const events = helper.onEvent((event) => {
-    if (event.kind === 'autoboot-offer' && !offerShown) {
-      offerShown = true;
-      const stop = vscode.l10n.t('Stop Autoboot');
-      void vscode.window.showInformationMessage(vscode.l10n.t('u-boot on {0} is counting down to boot.', consoleName), stop).then((choice) => {
-        if (choice === stop && helper.autobootOffered) void helper.stopAutoboot();
-      });
+    if (event.kind === 'autoboot-offer') {
+      stop.text = `$(debug-pause) ${vscode.l10n.t('Stop Autoboot ({0}, {1} s)', consoleName, event.secondsLeft)}`;
+      stop.tooltip = vscode.l10n.t('u-boot on {0} is counting down to boot: stop it at its prompt.', consoleName);
+      stop.show();
     } else if (event.kind === 'autoboot-offer-ended') {
-      offerShown = false;
+      stop.hide();
     } else if (event.kind === 'pick-failed') {
       pty.note(event.error.message);
     } else if (event.kind === 'entry-typed') {
@@ -44,8 +46,11 @@ export function attachUBootHelperUi(helper: UBootConsoleHelper, consoleName: str
       source.dispose();
     }
   });
-  return { dispose: () => {
-    events.dispose();
-    menu.dispose();
-  } };
+  return {
+    dispose: () => {
+      events.dispose();
+      menu.dispose();
+      stop.dispose();
+    },
+  };
 }

@@ -47,11 +47,17 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceNode>,
     config.onDidChangeKey('devices', () => this.refresh(), this.disposables);
   }
 
-  /** Redraws; with a device, reads it again over SSH. */
+  /** The device nodes last given to VS Code, by name: its tree knows elements by identity, so a
+   * refresh of one device must fire that same object (a new one is silently ignored). */
+  private deviceNodes = new Map<string, DeviceNode>();
+
+  /** Redraws and reads again over SSH: one device, or (no argument) all of them. */
   refresh(device?: Device): void {
-    if (device !== undefined) this.connections.forget(device);
+    const targets = device === undefined ? [...this.deviceNodes.values()].map((n) => n.device) : [device];
+    for (const d of targets) this.connections.forget(d);
     this.devicePorts.forget(device);
-    this.emitter.fire(device === undefined ? undefined : { kind: 'device', device });
+    // A device VS Code was never given: redraw the whole tree.
+    this.emitter.fire(device === undefined ? undefined : this.deviceNodes.get(device.name));
   }
 
   async devices(): Promise<Device[]> {
@@ -61,7 +67,11 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceNode>,
   }
 
   async getChildren(node?: DeviceNode): Promise<DeviceNode[]> {
-    if (node === undefined) return (await this.devices()).map((device) => ({ kind: 'device', device }));
+    if (node === undefined) {
+      const nodes = (await this.devices()).map((device): DeviceNode => ({ kind: 'device', device }));
+      this.deviceNodes = new Map(nodes.map((n) => [n.device.name, n]));
+      return nodes;
+    }
     const device = node.device;
     if (node.kind === 'device') {
       let status = this.connections.status(device);
