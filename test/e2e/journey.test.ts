@@ -177,13 +177,14 @@ describe('journey: build → flash → boot → deploy → boot menu → boot th
       const gen1System = cardMenu.entries[0]?.system ?? '';
       assert.match(gen1System, /nixos-system-vulpix-23\.05\.1$/);
 
-      // ---- 3. The serial console (the device's inline action in the Devices view), a power-cycle, and the
-      // default chosen in the "Boot vulpix" pick over u-boot's halted menu.
+      // ---- 3. The serial console (from the palette, the device in its pick), a power-cycle,
+      // and the default chosen in the "Boot vulpix" pick over u-boot's halted menu.
       step = 'serial console and first boot';
       const devicesPane = await viewPane(page, /devices/i);
       const deviceRow = treeRow(devicesPane, /^vulpix/);
       await deviceRow.waitFor({ timeout: 60_000 });
-      await clickInlineAction(deviceRow, 'Open Serial Console');
+      await runCommand(page, 'NixOS Devices: Open Serial Console');
+      await pickRow(await waitForQuickPick(page, 'Open Serial Console'), /vulpix/);
       await page.locator('.terminal-wrapper.active').first().waitFor({ timeout: 30_000 });
       // The status bar names the port and line settings of the active console.
       await page.locator('.statusbar-item', { hasText: /ttyBOARD/ }).first().waitFor({ timeout: 30_000 });
@@ -210,12 +211,11 @@ describe('journey: build → flash → boot → deploy → boot menu → boot th
       assert.match(await terminal.lines(), /1:\s+NixOS - Default/);
       await shoot(page, '04-booted');
 
-      // ---- 4. Deploy a change: generation "2" in the workspace's flake, Deploy… from the
-      // palette (the device in its pick), Deploy clicked in the closure-diff webview.
+      // ---- 4. Deploy a change: generation "2" in the workspace's flake, the device's inline
+      // Deploy action in the Devices view, Deploy clicked in the closure-diff webview.
       step = 'deploy';
       setExampleGeneration(workspace, '2');
-      await runCommand(page, 'NixOS Devices: Deploy');
-      await pickRow(await waitForQuickPick(page, 'Deploy'), /vulpix/);
+      await clickInlineAction(deviceRow, 'Deploy');
       const diff = webviewContent(page);
       await diff.locator('#deploy').waitFor({ timeout: 180_000 });
       // Earlier steps' notifications out of the picture (it goes into the README).
