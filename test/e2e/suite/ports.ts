@@ -66,8 +66,14 @@ suite('Ports view and humility terminal', () => {
     const all = await ctx.portsTree.getChildren();
     // Ports, probes and messages first; the card drives (removable disks, loop devices when the
     // flash setting allows them) after them.
-    const rows = all.filter((r): r is PortItem => r.kind !== 'drive');
-    assert.deepEqual(all.slice(0, rows.length), rows, 'ports come before drives');
+    // Then the consoles settings name on this machine that the listing lacks (ptys), then drives.
+    const configured = all.filter((r): r is PortItem => r.kind !== 'drive' && r.id.startsWith('local:configured:'));
+    const rows = all.filter((r): r is PortItem => r.kind !== 'drive' && !r.id.startsWith('local:configured:'));
+    assert.deepEqual(all.slice(0, rows.length), rows, 'listed ports come first');
+    const settingsConsoles = (vscode.workspace.getConfiguration('nixosDevices').get<{ serial?: { port?: string; onDevice?: boolean } }[]>('devices') ?? []).filter((d) => d.serial?.port !== undefined && d.serial.onDevice !== true);
+    // Each names a console from settings (one the listing shows itself gets no second row).
+    for (const row of configured) assert.ok(settingsConsoles.some((d) => d.serial?.port === row.copyPath), `${row.copyPath ?? ''} is a console from settings`);
+    assert.ok(configured.length > 0, 'the example settings name the simulated board\'s console, a pty no listing shows');
     for (const drive of all.filter((r) => r.kind === 'drive')) assert.match(ctx.portsTree.getTreeItem(drive).contextValue ?? '', /^cardDrive/);
     const listing = await ctx.portsTree.listing();
     assert.deepEqual(rows.map((r) => r.id), portItems(listing).map((r) => r.id), 'the rows are the listing the view holds');
@@ -92,7 +98,7 @@ suite('Ports view and humility terminal', () => {
     }
     await vscode.commands.executeCommand('nixosDevices.refreshPorts');
     assert.deepEqual(attached(await ctx.portsTree.listing()), attached(listing), 'the same after Refresh');
-    assert.deepEqual((await ctx.portsTree.getChildren()).filter((r): r is PortItem => r.kind !== 'drive').map((r) => r.id), rows.map((r) => r.id));
+    assert.deepEqual((await ctx.portsTree.getChildren()).filter((r): r is PortItem => r.kind !== 'drive' && !r.id.startsWith('local:configured:')).map((r) => r.id), rows.map((r) => r.id));
   });
 
   test("runs humility (its stand-in) from a device's settings, showing its output, exit status and a translated failure", async () => {
