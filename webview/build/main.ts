@@ -3,25 +3,12 @@
  * transfers, the result or the failure). Only textContent is used for data, never innerHTML, so
  * a derivation name or log line cannot inject markup. State survives hiding via setState.
  */
+import { el, vscodeApi } from '../webview-api';
 import { badge, button, progressRing, registerToolkit } from '../toolkit';
 import type { BuildViewNode, BuildViewState, FromWebview, ToWebview } from './protocol';
 
-interface VsCodeApi {
-  postMessage(message: FromWebview): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi<FromWebview>();
 registerToolkit();
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className !== undefined) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function duration(ms: number | undefined): string {
   if (ms === undefined) return '';

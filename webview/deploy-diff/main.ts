@@ -3,25 +3,12 @@
  * first, with a filter, and the Deploy / Cancel buttons. Data goes in through textContent only,
  * never innerHTML, so a package name cannot inject markup.
  */
+import { el, vscodeApi } from '../webview-api';
 import { badge, button, registerToolkit } from '../toolkit';
 import type { DeployDiffState, DiffRow, FromWebview, ToWebview } from './protocol';
 
-interface VsCodeApi {
-  postMessage(message: FromWebview): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi<FromWebview>();
 registerToolkit();
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className !== undefined) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 function size(bytes: number, signed = false): string {
   const sign = signed && bytes > 0 ? '+' : bytes < 0 ? '−' : '';
