@@ -80,8 +80,10 @@ export class SerialTerminal implements vscode.Pseudoterminal {
     this.onClosed();
   }
 
-  /** Ends the terminal from our side (the port could not be opened and the user dismissed it). */
+  /** Ends the terminal from our side (the port could not be opened and the user dismissed it):
+   * the console is released here, since VS Code need not call close() for a pty that closed. */
   end(): void {
+    this.close();
     this.closeEmitter.fire();
   }
 

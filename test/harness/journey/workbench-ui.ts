@@ -46,10 +46,19 @@ export async function waitForQuickPick(page: Page, title: string | RegExp, timeo
 /** Clicks the row of an open quick pick whose text matches. */
 export async function pickRow(widget: Locator, text: string | RegExp, timeoutMs = SHORT_MS): Promise<string> {
   const row = widget.locator('.monaco-list-row', { hasText: text }).first();
-  await row.waitFor({ timeout: timeoutMs });
-  const label = await row.innerText();
-  await row.click();
-  return label;
+  // A pick that refreshes its items (the drive pick on plug and unplug) redraws its rows: a row
+  // found a moment ago can be gone by the click, so find it again and retry until the deadline.
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await row.waitFor({ timeout: Math.max(1_000, deadline - Date.now()) });
+      const label = await row.innerText({ timeout: 3_000 });
+      await row.click({ timeout: 3_000 });
+      return label;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
 }
 
 /** The rows of an open quick pick, as text. */
