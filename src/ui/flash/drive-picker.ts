@@ -27,12 +27,18 @@ export async function pickDrive(options: { imageSize: number; imageSizeEstimated
   picker.placeholder = vscode.l10n.t('Insert the SD card; it appears here. Refused drives say why.');
   picker.busy = true;
   picker.matchOnDetail = true;
+  let shownKey: string | undefined;
   const refresh = async (): Promise<void> => {
     try {
       const drives = await listDrives();
       const assessments = drives
         .map((d) => assessDrive(d, { imageSize: options.imageSize, imageSizeEstimated: options.imageSizeEstimated, allowNonRemovable: options.allowNonRemovable }))
         .sort((a, b) => Number(b.allowed) - Number(a.allowed));
+      // Only a changed list is redrawn: replacing the items redraws every row, and a click that
+      // lands during the redraw is lost.
+      const key = JSON.stringify(assessments.map((a) => [a.drive.path, a.drive.size, a.allowed, a.problems.map((p) => p.message)]));
+      if (key === shownKey) return;
+      shownKey = key;
       const selected = picker.activeItems[0]?.assessment.drive.path;
       picker.items = items(assessments);
       const again = picker.items.find((i) => i.assessment.drive.path === selected);
