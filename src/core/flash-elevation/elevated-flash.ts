@@ -5,6 +5,7 @@
  * pkexec clears the environment, hence `pkexec env ELECTRON_RUN_AS_NODE=1 <runtime> <cli>`: VS
  * Code's own binary then runs the CLI as Node instead of opening a root editor window.
  */
+import { flashCliArgv } from '../flash/flash-cli-argv';
 import { DevicesError, type DevicesErrorCode } from '../errors';
 import { spawnProcess } from '../exec';
 import type { FlashResult } from '../flash';
@@ -32,21 +33,7 @@ export interface ElevatedFlashOptions {
 
 export function elevatedFlashArgv(options: Omit<ElevatedFlashOptions, 'logger' | 'signal' | 'sudoPassword'> & { readonly withPassword?: boolean }): string[] {
   const cli = [
-    'env',
-    'ELECTRON_RUN_AS_NODE=1',
-    options.runtimePath,
-    options.cliPath,
-    'flash',
-    '--yes',
-    '--json',
-    // The user already confirmed the drive and its mount points in the editor.
-    '--unmount',
-    ...(options.verify ? [] : ['--no-verify']),
-    ...(options.allowNonRemovable ? ['--allow-non-removable'] : []),
-    ...(options.eject ? ['--eject'] : []),
-    // Absolute paths: an image or device name can never be read as an option.
-    options.image,
-    options.target,
+    ...flashCliArgv(options),
   ];
   if (options.method === 'pkexec') return ['pkexec', ...cli];
   return options.withPassword === true ? ['sudo', '-S', '-p', '', '-k', '--', ...cli] : ['sudo', '-n', '--', ...cli];

@@ -16,6 +16,7 @@
  * Not run on macOS here: the argv and the shell command are tested on Linux with a stand-in
  * osascript that runs the script text the way `do shell script` does.
  */
+import { flashCliArgv } from './flash-cli-argv';
 import { quoteArgv } from '../remote';
 
 export const OSASCRIPT_PATH = '/usr/bin/osascript';
@@ -48,19 +49,7 @@ export interface MacosFlashCommand {
 /** The /bin/sh command root runs: the CLI in the background, cancelled by `cancelFile`. */
 export function macosFlashShellCommand(options: MacosFlashCommand): string {
   const cli = quoteArgv([
-    'env',
-    'ELECTRON_RUN_AS_NODE=1',
-    options.runtimePath,
-    options.cliPath,
-    'flash',
-    '--yes',
-    '--json',
-    '--unmount',
-    ...(options.verify ? [] : ['--no-verify']),
-    ...(options.allowNonRemovable ? ['--allow-non-removable'] : []),
-    ...(options.eject ? ['--eject'] : []),
-    options.image,
-    options.target,
+    ...flashCliArgv(options),
   ]);
   const cancel = quoteArgv([options.cancelFile]);
   // One line (`&` already ends the first command: `& ;` would be a syntax error).
