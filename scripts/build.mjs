@@ -41,7 +41,7 @@ function webviewEntries() {
     .map((d) => ({ in: join(dir, d.name, 'main.ts'), out: d.name }));
 }
 
-/** In the extension bundle, ssh2 (two thirds of its size with its pure-JS crypto) is a bundle of
+/** In the extension's main bundle, ssh2 (two thirds of its size with its pure-JS crypto) is a bundle of
  * its own, dist/ssh2.js, required on the first SSH connection (src/core/remote/ssh2-module.ts):
  * activation then neither parses nor runs it. */
 const ssh2Beside = {
@@ -52,7 +52,9 @@ const ssh2Beside = {
 };
 
 const builds = [
-  { ...nodeCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [...common.plugins, ssh2Beside] },
+  // The activation entry: registrations only; it requires dist/extension-main.js on first use.
+  { ...nodeCommon, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { 'extension-main': 'src/ui/main.ts' }, outdir: 'dist', plugins: [...common.plugins, ssh2Beside] },
   { ...nodeCommon, entryPoints: { ssh2: 'node_modules/ssh2/lib/index.js' }, outdir: 'dist' },
   // The language client, required by the extension only when a Nix document opens.
   { ...nodeCommon, entryPoints: { 'language-client': 'src/ui/language/language-client.ts' }, outdir: 'dist' },

@@ -6,8 +6,8 @@
 import * as vscode from 'vscode';
 import { buildTargets } from './build-targets';
 import type { FlakeWorkspace } from '../flake/flake-workspace';
+import { NIX_TASK_TYPE } from '../contribution-ids';
 
-export const NIX_TASK_TYPE = 'nix';
 
 interface NixTaskDefinition extends vscode.TaskDefinition {
   readonly installable: string;

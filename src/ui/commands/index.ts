@@ -1,8 +1,6 @@
 /**
- * The one table of commands: the only code that calls registerCommand. Each command is a plain
- * function of the context; its id matches package.json (a unit test checks both lists agree).
+ * The one table of commands. Each command is a plain function of the context; its id matches package.json (a unit test checks both lists agree).
  */
-import * as vscode from 'vscode';
 import type { Ctx } from '../ctx';
 import { showError } from '../show-error';
 import { build, openBuildLog, showBuildView } from './build';
@@ -53,17 +51,22 @@ export const COMMANDS = {
   'nixosDevices.buildHumility': buildHumility,
 } as const satisfies Record<CommandId, CommandFactory>;
 
-export function registerCommands(ctx: Ctx): void {
-  for (const [id, factory] of Object.entries(COMMANDS) as [string, CommandFactory][]) {
-    const handler = factory(ctx) as (...args: unknown[]) => Promise<void>;
-    ctx.extension.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          await handler(...args);
-        } catch (error) {
-          await showError(error, ctx.log, id);
-        }
-      }),
-    );
+/** A command as VS Code calls it: its errors are shown and logged here, never thrown to VS Code. */
+export type CommandHandler = (...args: unknown[]) => Promise<void>;
+
+/** Every command's handler, bound to the context. The activation entry (src/extension.ts)
+ * registers the ids and calls these once the rest of the extension is loaded. */
+export function commandHandlers(ctx: Ctx): ReadonlyMap<CommandId, CommandHandler> {
+  const handlers = new Map<CommandId, CommandHandler>();
+  for (const [id, factory] of Object.entries(COMMANDS) as [CommandId, CommandFactory][]) {
+    const handler = factory(ctx) as CommandHandler;
+    handlers.set(id, async (...args: unknown[]) => {
+      try {
+        await handler(...args);
+      } catch (error) {
+        await showError(error, ctx.log, id);
+      }
+    });
   }
+  return handlers;
 }

@@ -12,12 +12,20 @@ interface LanguageClientModule {
   readonly createLanguageClient: typeof createLanguageClient;
 }
 
-/** `nix` (the Flake view's, which follows the nix settings) lets the server's foreign-arch-package fix know a flake input's package names. */
-export function registerLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, nix?: () => NixCli): void {
+/**
+ * `nix` (the Flake view's, which follows the nix settings) lets the server's foreign-arch-package
+ * fix know a flake input's package names. `onFirstNixDocument` runs once, before the client starts.
+ */
+export function registerLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, nix?: () => NixCli, onFirstNixDocument?: () => void): void {
   let started = false;
   const startWhenNeeded = (document: vscode.TextDocument): void => {
     if (started || document.languageId !== 'nix') return;
     started = true;
+    try {
+      onFirstNixDocument?.();
+    } catch {
+      // Already shown and logged by the caller; the language server does not depend on it.
+    }
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand from its own bundle, on purpose
       const module = require(join(__dirname, 'language-client.js')) as LanguageClientModule;

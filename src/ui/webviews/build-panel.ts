@@ -8,10 +8,10 @@ import { readDerivationGraph, type BuildHandle, type DerivationGraph, type NixCl
 import type { BuildViewState, FromWebview, ToWebview } from '../../../webview/build/protocol';
 import { buildViewState } from './build-view-state';
 import { webviewHtml, webviewOptions } from './webview-html';
+import { BUILD_VIEW_TYPE } from '../contribution-ids';
 
 /** Redraws at most this often: a big build sends thousands of events a second. */
 export const REDRAW_INTERVAL_MS = 100;
-export const BUILD_VIEW_TYPE = 'nixosDevices.buildView';
 
 function isMessage(value: unknown): value is FromWebview {
   if (typeof value !== 'object' || value === null || !('type' in value)) return false;

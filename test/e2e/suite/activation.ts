@@ -6,8 +6,17 @@
 import assert from 'node:assert/strict';
 import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+import type { Ctx } from '../../../src/ui/ctx';
 
 export const EXTENSION_ID = 'nixos-devices.nixos-devices';
+
+/** The extension's shared context, from its API: asking for it loads the rest of the extension. */
+export async function extensionContext(): Promise<Ctx> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not installed in this VS Code`);
+  return (await ext.activate()).context();
+}
 
 interface Contributes {
   readonly commands: readonly string[];

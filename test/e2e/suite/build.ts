@@ -9,9 +9,8 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { Ctx } from '../../../src/ui/ctx';
 import type { FlakeNode } from '../../../src/ui/views/flake-tree';
-import { EXTENSION_ID } from './activation';
+import { extensionContext } from './activation';
 
 async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -26,9 +25,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 
 
 suite('Build', () => {
   test('builds the SD image from the Flake view, shows the Build view, and leaves a real result', async () => {
-    const ext = vscode.extensions.getExtension<Ctx>(EXTENSION_ID);
-    assert.ok(ext);
-    const ctx = await ext.activate();
+    const ctx = await extensionContext();
     // An earlier suite may have just saved flake.nix: the view re-evaluates, so wait for it.
     const deadline = Date.now() + 60_000;
     let imagesGroup: FlakeNode | undefined;
@@ -65,9 +62,7 @@ suite('Build view, live', () => {
   test('follows a 24-derivation build as it runs: counts rise in the view before it reports success', async () => {
     const flakeDir = process.env['NIXOS_DEVICES_E2E_CHAIN_FLAKE'];
     assert.ok(flakeDir !== undefined && existsSync(flakeDir), 'the test driver passes a fresh chain flake in NIXOS_DEVICES_E2E_CHAIN_FLAKE');
-    const ext = vscode.extensions.getExtension<Ctx>(EXTENSION_ID);
-    assert.ok(ext);
-    const ctx = await ext.activate();
+    const ctx = await extensionContext();
     const seen: { status: string; done: number; running: number; planned: number; nodes: number }[] = [];
     const sub = ctx.buildViewRenders((state) => {
       seen.push({ status: state.status, done: state.counts.done, running: state.counts.running, planned: state.counts.planned, nodes: state.tree.length });

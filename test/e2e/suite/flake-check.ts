@@ -52,6 +52,9 @@ suite('Flake check on save', () => {
     const configuration = vscode.workspace.getConfiguration('nixosDevices');
     const document = await vscode.workspace.openTextDocument(flakeUri());
     await vscode.window.showTextDocument(document);
+    // The Flake view suite rewrote flake.nix on disk just before: reload the editor's copy from
+    // disk so the saves below are not refused as conflicts with a newer file.
+    await vscode.commands.executeCommand('workbench.action.files.revert');
     try {
       // Off (the default): a broken save leaves Problems without a check result.
       await editAndSave(document, ANCHOR, `${BROKEN}${ANCHOR}`);

@@ -9,7 +9,7 @@ import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { Ctx } from '../../../src/ui/ctx';
 import type { FlakeNode } from '../../../src/ui/views/flake-tree';
-import { EXTENSION_ID } from './activation';
+import { extensionContext } from './activation';
 
 interface ItemView {
   readonly label: string;
@@ -18,9 +18,7 @@ interface ItemView {
 }
 
 async function api(): Promise<Ctx> {
-  const ext = vscode.extensions.getExtension<Ctx>(EXTENSION_ID);
-  assert.ok(ext);
-  return ext.activate();
+  return extensionContext();
 }
 
 function view(ctx: Ctx, node: FlakeNode): ItemView {

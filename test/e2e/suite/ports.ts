@@ -14,7 +14,7 @@ import { listPorts, type PortListing } from '../../../src/core/ports';
 import type { Ctx } from '../../../src/ui/ctx';
 import type { HumilityTerminal } from '../../../src/ui/humility/humility-terminal';
 import { portItems, type PortItem } from '../../../src/ui/ports/port-items';
-import { EXTENSION_ID } from './activation';
+import { extensionContext } from './activation';
 
 // The bundle sits in out/test/e2e.
 const STAND_IN = join(__dirname, '../../../test/fixtures/humility/humility-stand-in.sh');
@@ -22,9 +22,7 @@ const DEVICE = 'e2e-humility';
 const PROBE = '0483:374b:066DFF383032534E43132614';
 
 async function context(): Promise<Ctx> {
-  const ext = vscode.extensions.getExtension<Ctx>(EXTENSION_ID);
-  assert.ok(ext);
-  return ext.activate();
+  return extensionContext();
 }
 
 /** What identifies a listing's rows. `usbOnly`: what both paths see (udev also lists built-in

@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { Ctx } from '../../../src/ui/ctx';
-import { EXTENSION_ID } from './activation';
+import { extensionContext } from './activation';
 
 async function until(what: string, probe: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -29,9 +28,7 @@ suite('Serial console', () => {
   test('opens on a pty as a terminal, talks to the shell behind it, changes baud, releases the port', async () => {
     const path = process.env['NIXOS_DEVICES_E2E_SERIAL_PORT'];
     assert.ok(path !== undefined, 'the test driver passes a pty with a shell in NIXOS_DEVICES_E2E_SERIAL_PORT');
-    const ext = vscode.extensions.getExtension<Ctx>(EXTENSION_ID);
-    assert.ok(ext);
-    const ctx = await ext.activate();
+    const ctx = await extensionContext();
     // What the Ports view's inline action passes: the port.
     await vscode.commands.executeCommand('nixosDevices.openSerialConsole', { path });
     const console = ctx.serialConsoles.all.find((c) => c.session.endpoint.path === path);

@@ -6,15 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { suite, test } from 'mocha';
-import * as vscode from 'vscode';
-import type { Ctx } from '../../../src/ui/ctx';
-import { EXTENSION_ID } from './activation';
+import { extensionContext } from './activation';
 
 suite('SSH stack', () => {
   test('loads ssh2 on first use and reports an unreachable device clearly', async () => {
-    const ext = vscode.extensions.getExtension<Ctx>(EXTENSION_ID);
-    assert.ok(ext);
-    const ctx = await ext.activate();
+    const ctx = await extensionContext();
     await assert.rejects(ctx.devices.pool.connection({ host: '127.0.0.1', port: 1, user: 'root' }), (error: unknown) => {
       assert.equal((error as { code?: unknown }).code, 'DEVICE_UNREACHABLE', String(error));
       return true;
