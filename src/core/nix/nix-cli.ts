@@ -1,7 +1,8 @@
 /**
- * The nix command: version detection (once), flags adapted to the version (Debian's nix-bin is
- * 2.8), every call with `--log-format internal-json` so errors come with file/line/column, and
- * failures turned into DevicesErrors whose locations point at the workspace, not the store.
+ * The nix command: version detection (once, only when a caller needs it or a call fails without
+ * Nix's log), flags adapted to the version (Debian's nix-bin is 2.8), every call with
+ * `--log-format internal-json` so errors come with file/line/column, and failures turned into
+ * DevicesErrors whose locations point at the workspace, not the store.
  */
 import { DevicesError } from '../errors';
 import { run, type ExecResult } from '../exec';
@@ -104,19 +105,21 @@ export class NixCli {
     return versionAtLeast(await this.version(), 2, 13) ? ['--all-systems'] : [];
   }
 
-  /** Runs `nix ARGS` with the experimental features we need and internal-json logging. */
+  /**
+   * Runs `nix ARGS` with the experimental features we need and internal-json logging. The version
+   * is not detected first (a `nix --version` before every first call is a process in series with
+   * the work): only a call that could not start, or that failed without one line of Nix's log,
+   * asks it, to say NIX_MISSING with how to install Nix instead of an unknown program's output.
+   */
   async run(args: readonly string[], options: NixRunOptions = {}): Promise<NixRunResult> {
-    await this.version();
     const messages: NixMessage[] = [];
     const roots = options.sourceRoots ?? [];
-    const exec = await run([this.program, '--extra-experimental-features', 'nix-command flakes', ...args, '--log-format', 'internal-json'], {
-      env: { ...this.env, ...options.env },
-      parseable: true,
-      logger: this.logger,
-      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      onStderrLine: (line) => {
+    let spokeNix = false;
+    let exec: ExecResult;
+    try {
+      exec = await this.exec(args, options, (line) => {
         const event = parseNixLogLine(line);
+        if (event.kind !== 'plain') spokeNix = true;
         if (event.kind === 'message' && event.level <= 1) {
           const text = mapStorePathsInText(event.text, roots, options.fallbackSourceDir);
           const position =
@@ -126,9 +129,24 @@ export class NixCli {
           messages.push(position === undefined ? { level: event.level, text } : { level: event.level, text, position });
         }
         options.onEvent?.(event);
-      },
-    });
+      });
+    } catch (error) {
+      if (error instanceof DevicesError && error.code === 'SPAWN_FAILED') await this.version(); // throws NIX_MISSING when it is missing
+      throw error;
+    }
+    if (exec.exitCode !== 0 && !spokeNix && exec.signal === null) await this.version();
     return { exec, messages };
+  }
+
+  private exec(args: readonly string[], options: NixRunOptions, onStderrLine: (line: string) => void): Promise<ExecResult> {
+    return run([this.program, '--extra-experimental-features', 'nix-command flakes', ...args, '--log-format', 'internal-json'], {
+      env: { ...this.env, ...options.env },
+      parseable: true,
+      logger: this.logger,
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      onStderrLine,
+    });
   }
 
   /** Runs nix and parses its stdout as JSON; a failure is a DevicesError carrying Nix's message. */
