@@ -11,7 +11,7 @@
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { hashDeviceBytes, startFlash, type WriteMode } from '../../src/core/flash';
@@ -43,16 +43,41 @@ async function timeIt(fn: () => Promise<void> | void): Promise<number> {
   return (performance.now() - start) / 1000;
 }
 
-/** Best of `runs` (the least disturbed by the other work on a shared machine). */
-async function best(label: string, before: () => void, fn: () => Promise<void> | void): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    before();
-    times.push(await timeIt(fn));
+interface Variant {
+  readonly label: string;
+  readonly run: () => Promise<void> | void;
+}
+
+function loadAverage(): string {
+  return readFileSync('/proc/loadavg', 'utf-8').split(' ').slice(0, 3).join(' ');
+}
+
+/**
+ * Runs the variants in interleaved rounds (a, b, c, a, b, c, …), `before` ahead of each run, so a
+ * burst of other work on the shared machine hits all of them alike; prints best and median of
+ * each with the load average, and returns the best (the least disturbed run).
+ */
+async function compare(before: () => void, variants: readonly Variant[]): Promise<number[]> {
+  const times: number[][] = variants.map(() => []);
+  for (let round = 0; round < runs; round++) {
+    for (const [index, variant] of variants.entries()) {
+      before();
+      times[index]?.push(await timeIt(variant.run));
+    }
   }
-  const min = Math.min(...times);
-  console.log(`  ${label.padEnd(44)} ${min.toFixed(2)} s  (runs: ${times.map((t) => t.toFixed(2)).join(', ')})`);
-  return min;
+  return variants.map((variant, index) => {
+    const all = times[index] ?? [];
+    const sorted = [...all].sort((a, b) => a - b);
+    const min = sorted[0] ?? NaN;
+    const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
+    console.log(`  ${variant.label.padEnd(50)} best ${min.toFixed(2)} s, median ${median.toFixed(2)} s  (runs: ${all.map((t) => t.toFixed(2)).join(', ')})`);
+    return min;
+  });
+}
+
+async function best(label: string, before: () => void, fn: () => Promise<void> | void): Promise<number> {
+  const [min] = await compare(before, [{ label, run: fn }]);
+  return min ?? NaN;
 }
 
 async function ours(image: string, target: string, writeMode: WriteMode | 'auto', decompressor: DecompressorChoice = 'auto', hash: HashChoice = 'auto'): Promise<void> {
@@ -95,15 +120,22 @@ async function main(): Promise<void> {
       ['loop device', loop],
       ['file', file],
     ] as const) {
-      console.log(`write to ${name} (${target}):`);
+      console.log(`write to ${name} (${target}), load ${loadAverage()}:`);
       const reset = (): void => dropCaches();
-      const ddDirect = await best('zstd -dc | dd bs=4M iflag=fullblock oflag=direct', reset, () => sh(`zstd -dc ${image} | dd of=${target} bs=4M iflag=fullblock oflag=direct status=none`));
-      const ddFsync = await best('zstd -dc | dd bs=4M iflag=fullblock conv=fsync', reset, () => sh(`zstd -dc ${image} | dd of=${target} bs=4M iflag=fullblock conv=fsync status=none`));
-      const oursAuto = await best('ours (auto: dd oflag=direct fed by us)', reset, () => ours(image, target, 'auto'));
-      const oursOther = await best('ours (buffered writes + fsync)', reset, () => ours(image, target, 'buffered'));
+      const [ddDirect = NaN, ddFsync = NaN, oursAuto = NaN, oursOther = NaN, ddDirectSynced = NaN] = await compare(reset, [
+        { label: 'zstd -dc | dd bs=4M iflag=fullblock oflag=direct', run: () => sh(`zstd -dc ${image} | dd of=${target} bs=4M iflag=fullblock oflag=direct status=none`) },
+        { label: 'zstd -dc | dd bs=4M iflag=fullblock conv=fsync', run: () => sh(`zstd -dc ${image} | dd of=${target} bs=4M iflag=fullblock conv=fsync status=none`) },
+        { label: 'ours (auto: in-process O_DIRECT writes)', run: () => ours(image, target, 'auto') },
+        { label: 'ours (buffered writes + fsync)', run: () => ours(image, target, 'buffered') },
+        // Not a peer: oflag=direct to a loop device leaves the image dirty in the backing file's
+        // page cache, and ours ends with an fsync (the head), which writes it out. This shows that cost.
+        { label: '(info) dd oflag=direct, then fsync as ours does', run: () => sh(`zstd -dc ${image} | dd of=${target} bs=4M iflag=fullblock oflag=direct status=none && dd if=/dev/null of=${target} conv=notrunc,fsync status=none`) },
+      ]);
+      console.log(`  load after: ${loadAverage()}`);
       const faster = Math.min(ddDirect, ddFsync);
       results[name] = oursAuto / faster;
       if (name === 'loop device') {
+        console.log(`  (info) durable dd ÷ dd: ${(ddDirectSynced / ddDirect).toFixed(2)}; ours ÷ durable dd: ${(oursAuto / Math.min(ddDirectSynced, ddFsync)).toFixed(2)}`);
         const zlibZstd = typeof (zlib as Record<string, unknown>)['createZstdDecompress'] === 'function';
         await best('ours, decompressed by the zstd program', reset, () => ours(image, target, 'auto', 'program'));
         if (zlibZstd) await best('ours, decompressed by Node zlib zstd', reset, () => ours(image, target, 'auto', 'in-process'));
@@ -121,9 +153,13 @@ async function main(): Promise<void> {
     };
     const raw = join(temp.path, 'bench.raw');
     await sh(`zstd -dc ${image} > ${raw}`);
-    const cmp = await best('cmp image /dev/loopN', flush, () => sh(`cmp -n ${imageBytes} ${raw} ${loop ?? ''}`));
-    const verify = await best("ours: O_DIRECT read + SHA-256 (Node's crypto)", flush, async () => void (await hashDeviceBytes(loop ?? '', imageBytes, true, { hash: resolveHashChoice('auto') })));
-    await best('ours: O_DIRECT read + SHA-256 (openssl program)', flush, async () => void (await hashDeviceBytes(loop ?? '', imageBytes, true, { hash: 'program' })));
+    console.log(`  load ${loadAverage()}`);
+    const [cmp = NaN, verify = NaN] = await compare(flush, [
+      { label: 'cmp image /dev/loopN', run: () => sh(`cmp -n ${imageBytes} ${raw} ${loop ?? ''}`) },
+      { label: "ours: O_DIRECT read + SHA-256 (Node's crypto)", run: async () => void (await hashDeviceBytes(loop ?? '', imageBytes, true, { hash: resolveHashChoice('auto') })) },
+      { label: 'ours: O_DIRECT read + SHA-256 (openssl program)', run: async () => void (await hashDeviceBytes(loop ?? '', imageBytes, true, { hash: 'program' })) },
+    ]);
+    console.log(`  load after: ${loadAverage()}`);
     console.log(`  ratio ours/cmp: ${(verify / cmp).toFixed(2)}`);
     console.log(`summary: write ratio loop ${results['loop device']?.toFixed(2)}, file ${results['file']?.toFixed(2)}; verify ratio ${(verify / cmp).toFixed(2)}`);
   } finally {

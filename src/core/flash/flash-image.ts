@@ -9,7 +9,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { DevicesError, isCancellation, toDevicesError } from '../errors';
 import { Job, type JobContext } from '../jobs';
 import { SILENT_LOGGER, type Logger } from '../log';
-import { directSink, bufferedSink, type BodySink, type WriteMode } from './body-sink';
+import { bufferedSink, openDirectSink, type BodySink, type WriteMode } from './body-sink';
 import { ejectDrive, HEAD_BYTES, openTarget, rereadPartitionTable, supportsDirectIo, unmountAll, wipeEnds, writeHead } from './device-ops';
 import { describeDrive, type Drive } from './drive';
 import { assessDrive, type DriveAssessment } from './drive-policy';
@@ -109,7 +109,7 @@ async function flash(options: FlashOptions, context: JobContext): Promise<FlashR
     const writeMode: WriteMode = auto ? (drive.kind !== 'file' || (await supportsDirectIo(drive.path)) ? 'direct' : 'buffered') : (options.writeMode ?? 'direct');
     const warnings = [...assessment.warnings];
     for (const warning of warnings) context.log(warning, 'warn');
-    context.log(`${image.name}: ${image.format.id}, ${image.size.bytes} bytes${image.size.estimated ? ' (estimated)' : ''}, decompressed by ${image.format.describeDecompressor(options.decompressor)}; writing ${writeMode === 'direct' ? 'with dd oflag=direct' : 'buffered, then fsync'}.`, 'info');
+    context.log(`${image.name}: ${image.format.id}, ${image.size.bytes} bytes${image.size.estimated ? ' (estimated)' : ''}, decompressed by ${image.format.describeDecompressor(options.decompressor)}; writing ${writeMode === 'direct' ? 'with O_DIRECT writes' : 'buffered, then fsync'}.`, 'info');
     const hash = resolveHashChoice(options.hash);
     context.log(`SHA-256 by ${hash === 'program' ? 'the openssl program' : "Node's crypto"}.`, 'debug');
     handle = await openTarget(drive);
@@ -180,9 +180,11 @@ async function writeBody(image: ImageSource, drive: Drive, handle: FileHandle, h
   const logger = options.logger ?? SILENT_LOGGER;
   const signal = context.signal;
   const mode = how.mode;
+  // Before the decompressor starts, so a failure here leaves no child behind. The wipe zeroed the
+  // first MiB and the head is written there last: the direct sink may try its alignment there.
+  const sink: BodySink = mode === 'direct' ? await openDirectSink(drive.path, handle, HEAD_BYTES, { signal, logger }) : bufferedSink(handle, HEAD_BYTES);
   const fileHasher = createSha256Hasher(how.hash, { signal, logger });
   const source = image.createStream({ signal, logger, fileHasher, ...(options.decompressor === undefined ? {} : { decompressor: options.decompressor }) });
-  const sink: BodySink = mode === 'direct' ? directSink(drive.path, HEAD_BYTES, { signal, logger }) : bufferedSink(handle, HEAD_BYTES);
   const hash = createSha256Hasher(how.hash, { signal, logger });
   const head = Buffer.alloc(Math.min(HEAD_BYTES, image.size.estimated ? HEAD_BYTES : image.size.bytes));
   let bytes = 0;
@@ -212,8 +214,8 @@ async function writeBody(image: ImageSource, drive: Drive, handle: FileHandle, h
     }
     await sink.end();
   } catch (error) {
-    // Leaving the for-await ended the decompressor; dd and the openssl hashers must end too.
-    await Promise.allSettled([sink.end(), hash.digest(), source.fileSha256()]);
+    // Leaving the for-await ended the decompressor; the sink and the openssl hashers must end too.
+    await Promise.allSettled([sink.abort(), hash.digest(), source.fileSha256()]);
     throw error;
   }
   report.flush();

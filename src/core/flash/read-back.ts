@@ -1,17 +1,27 @@
 /**
  * Verification's second pass: reads back exactly the bytes written and hashes them. A block
- * device is read with O_DIRECT (`dd iflag=direct`), so the page cache that still holds what we
- * wrote cannot answer for the card; a plain file is read normally (its page cache is the file).
+ * device is read with O_DIRECT, so the page cache that still holds what we wrote cannot answer
+ * for the card; a plain file is read normally (its page cache is the file).
+ *
+ * The O_DIRECT reads are our own (aligned memory from direct-io.ts), 4 MiB each with the next two
+ * in flight while one is hashed: 1 GiB of a loop device after a cache flush took 1.1–1.35 s where
+ * `dd iflag=direct` piped into this process took 2.3–3.8 s and `cmp` against the image 4.8–5.4 s
+ * (interleaved, load 6), because every byte crossed a pipe in 64 KiB pieces and the reads did not
+ * overlap the hashing. `dd` stays as the fallback when no aligned memory is found.
  */
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { spawnProcess } from '../exec';
 import type { Logger } from '../log';
 import { DevicesError } from '../errors';
 import { programFailed } from '../exec';
+import { alignedBuffer, DIRECT_IO_ALIGN, slices } from './direct-io';
 import { createSha256Hasher, type HashChoice } from './sha256-hasher';
 
 const SECTOR_BYTES = 512;
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Reads in flight plus the block being hashed. */
+const DIRECT_READ_SLOTS = 3;
 
 export interface ReadBackOptions {
   /** Resolved hash choice; Node's crypto when not given. */
@@ -32,7 +42,8 @@ export async function hashDeviceBytes(path: string, length: number, bypassCache:
     const piece = done + chunk.length > length ? chunk.subarray(0, length - done) : chunk;
     done += piece.length;
     options.onBytes?.(done);
-    await hasher.update(piece);
+    // Our O_DIRECT blocks are read into again: a hasher that holds chunks must get a copy.
+    await hasher.update(hasher.keepsChunks ? Buffer.from(piece) : piece);
   };
   try {
     await readInto(path, length, bypassCache, options, take);
@@ -47,6 +58,7 @@ export async function hashDeviceBytes(path: string, length: number, bypassCache:
 }
 
 async function readInto(path: string, length: number, bypassCache: boolean, options: ReadBackOptions, take: (chunk: Buffer) => Promise<void>): Promise<void> {
+  if (bypassCache && length > 0 && (await readDirect(path, length, options, take))) return;
   if (!bypassCache) {
     const stream = createReadStream(path, { start: 0, end: Math.max(0, length - 1), highWaterMark: READ_CHUNK_BYTES, ...(options.signal === undefined ? {} : { signal: options.signal }) });
     if (length > 0) for await (const chunk of stream) await take(chunk as Buffer);
@@ -64,4 +76,65 @@ async function readInto(path: string, length: number, bypassCache: boolean, opti
     const result = await running.result;
     if (result.exitCode !== 0) throw programFailed(result);
   }
+}
+
+/**
+ * Reads the first `length` bytes (rounded up to whole pages: the device or file holds at least
+ * that many sectors, and a read that reaches its end is just short) with O_DIRECT into a ring of
+ * aligned blocks, hashing each while the next ones are read. False when no aligned memory was
+ * found (the caller falls back to dd).
+ */
+async function readDirect(path: string, length: number, options: ReadBackOptions, take: (chunk: Buffer) => Promise<void>): Promise<boolean> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_DIRECT);
+  } catch {
+    return false;
+  }
+  const reads: (Promise<number> | undefined)[] = [];
+  try {
+    const file = handle;
+    const memory = await alignedBuffer(DIRECT_READ_SLOTS * READ_CHUNK_BYTES, (probe) => file.read(probe, 0, probe.length, 0));
+    if (memory === undefined) return false;
+    const blocks = slices(memory, DIRECT_READ_SLOTS, READ_CHUNK_BYTES);
+    const end = Math.ceil(length / DIRECT_IO_ALIGN) * DIRECT_IO_ALIGN;
+    let next = 0;
+    const start = (block: Buffer): Promise<number> | undefined => {
+      if (next >= end) return undefined;
+      const position = next;
+      next += block.length;
+      return readFull(file, block, Math.min(block.length, end - position), position);
+    };
+    for (const block of blocks) reads.push(start(block));
+    let got = 0;
+    for (let index = 0; got < length; index = (index + 1) % blocks.length) {
+      const block = blocks[index];
+      const reading = reads[index];
+      if (block === undefined || reading === undefined) break;
+      const bytes = await reading;
+      options.signal?.throwIfAborted();
+      got += bytes;
+      await take(block.subarray(0, bytes));
+      reads[index] = bytes < block.length ? undefined : start(block);
+    }
+    return true;
+  } catch (error) {
+    throw error instanceof DevicesError || options.signal?.aborted === true ? error : new DevicesError('VERIFY_FAILED', `Reading ${path} back failed: ${error instanceof Error ? error.message : String(error)}. The card may be failing; try another one.`, { cause: error });
+  } finally {
+    // Closing waits for reads still in flight; their results no longer matter.
+    await Promise.allSettled(reads.filter((read): read is Promise<number> => read !== undefined));
+    await handle.close();
+  }
+}
+
+/** Reads until `length` bytes or the end (a short count then). */
+async function readFull(handle: FileHandle, block: Buffer, length: number, position: number): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(block, done, length - done, position + done);
+    done += bytesRead;
+    // Short only at the end: reading on from an unaligned offset would fail with EINVAL.
+    if (bytesRead === 0 || done % DIRECT_IO_ALIGN !== 0) break;
+  }
+  return done;
 }

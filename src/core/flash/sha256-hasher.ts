@@ -20,6 +20,9 @@ export interface Sha256Hasher {
   update(chunk: Buffer): Promise<void> | undefined;
   /** Hex digest of everything added. */
   digest(): Promise<string>;
+  /** True when `update` may still hold the chunk after returning (queued for a program's
+   * stdin): a caller that reuses its buffer must pass a copy. */
+  readonly keepsChunks: boolean;
 }
 
 export interface HasherOptions {
@@ -32,6 +35,7 @@ const OPENSSL_DIGEST = /^([0-9a-f]{64})\b/;
 function inProcessHasher(): Sha256Hasher {
   const hash = createHash('sha256');
   return {
+    keepsChunks: false,
     update(chunk) {
       hash.update(chunk);
       return undefined;
@@ -51,6 +55,7 @@ function programHasher(options: HasherOptions): Sha256Hasher {
   const stdin = running.child.stdin;
   stdin?.on('error', () => undefined); // a failure shows in the exit status below
   return {
+    keepsChunks: true,
     update(chunk) {
       return stdin === null ? undefined : writeBounded(stdin, chunk);
     },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, fsyncSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -87,6 +88,23 @@ describe('flashing real loop devices and files', () => {
       assert.equal(result.writeMode, 'direct');
       execFileSync('cmp', ['-n', String(images.size), images.raw, target.path]);
       assert.equal(hasBootSignature(target.path), true);
+    });
+  }
+
+  for (const [label, extra] of [
+    ['24 MiB and 1,234 bytes', 23 * MIB + 1234],
+    ['1 MiB and 100 bytes (a body shorter than a page)', 100],
+  ] as const) {
+    it(`writes and verifies an image of ${label}: the piece past the last whole page goes through the page cache and is synced`, async () => {
+      const odd = join(temp.path, `odd-${extra}.img`);
+      const bytes = Buffer.concat([readFileSync(images.raw).subarray(0, MIB), randomBytes(extra)]);
+      writeFileSync(odd, bytes);
+      const target = loop(`odd-${extra}`);
+      const result = await flash({ image: odd, target: target.path, allowNonRemovable: true });
+      assert.equal(result.verified, true);
+      assert.equal(result.writeMode, 'direct');
+      assert.equal(result.bytesWritten, bytes.length);
+      execFileSync('cmp', ['-n', String(bytes.length), odd, target.backing]);
     });
   }
 
