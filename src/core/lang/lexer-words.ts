@@ -17,20 +17,20 @@ import {
 } from './lexer-rules';
 import type { TokenKind } from './tokens';
 
-/** The keyword spelled by the `length` characters at `at`, if any; no substring is made. */
+/** The keyword spelled by the `length` characters at `at`, if any; no substring is made (and no
+ * closure: this runs for every identifier, and a closure per call was most of the lexer's garbage). */
 function keywordAt(text: string, at: number, length: number): TokenKind | undefined {
-  const is = (word: string): boolean => text.startsWith(word, at);
   switch (length) {
     case 2:
-      return is('if') ? 'if' : is('in') ? 'in' : is('or') ? 'or' : undefined;
+      return text.startsWith('if', at) ? 'if' : text.startsWith('in', at) ? 'in' : text.startsWith('or', at) ? 'or' : undefined;
     case 3:
-      return is('let') ? 'let' : is('rec') ? 'rec' : undefined;
+      return text.startsWith('let', at) ? 'let' : text.startsWith('rec', at) ? 'rec' : undefined;
     case 4:
-      return is('then') ? 'then' : is('else') ? 'else' : is('with') ? 'with' : undefined;
+      return text.startsWith('then', at) ? 'then' : text.startsWith('else', at) ? 'else' : text.startsWith('with', at) ? 'with' : undefined;
     case 6:
-      return is('assert') ? 'assert' : undefined;
+      return text.startsWith('assert', at) ? 'assert' : undefined;
     case 7:
-      return is('inherit') ? 'inherit' : undefined;
+      return text.startsWith('inherit', at) ? 'inherit' : undefined;
     default:
       return undefined;
   }

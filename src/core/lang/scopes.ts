@@ -60,6 +60,10 @@ interface Scope {
 
 const ROOT_SCOPE: Scope = { names: undefined, with: undefined, parent: undefined };
 
+/** Resolutions without a payload are shared: a file has thousands of builtin references. */
+const BUILTIN: Resolution = { kind: 'builtin' };
+const UNDEFINED: Resolution = { kind: 'undefined' };
+
 /** Resolves every variable of a parsed text (`parse(text)`'s result). */
 export function resolveScopes(parsed: { readonly root: SyntaxNode; readonly text: string }): ScopeInfo {
   const { root, text } = parsed;
@@ -134,22 +138,16 @@ export function resolveScopes(parsed: { readonly root: SyntaxNode; readonly text
       case 'LetIn':
       case 'LetAttrSet':
       case 'AttrSet': {
-        const recursive = node.kind !== 'AttrSet' || node.children.some((c) => !isNode(c) && c.kind === 'rec');
+        // `rec` is the first token of a rec set.
+        const head = node.children[0];
+        const recursive = node.kind !== 'AttrSet' || (head !== undefined && head.type === 'token' && head.kind === 'rec');
         if (!recursive) {
           visitSetMembers(node, scope, scope);
           break;
         }
+        // No closure here: one capturing `node` would make V8 allocate a context for every node visited.
         const names = new Map<string, Binding>();
-        for (const member of node.children) {
-          if (!isNode(member)) continue;
-          for (const site of definedNames(member, text)) {
-            if (names.has(site.name)) continue;
-            const kind: BindingKind = site.inherit ? 'inherit' : node.kind === 'LetIn' ? 'let' : 'rec';
-            const binding = makeBinding(site.name, kind, site.node, site.node, node);
-            names.set(site.name, binding);
-            bindings.push(binding);
-          }
-        }
+        for (const member of node.children) if (isNode(member)) defineNames(node, member, text, names, bindings);
         visitSetMembers(node, { names, with: undefined, parent: scope }, scope);
         break;
       }
@@ -200,22 +198,43 @@ function makeBinding(name: string, kind: BindingKind, node: SyntaxNode, range: {
   return { name, kind, node, start: range.start, end: range.end, scope, references: [] };
 }
 
-/** The names a member of a set or let defines at its top level (first names of paths, inherits). */
-function definedNames(member: SyntaxNode, text: string): { name: string; node: SyntaxNode; inherit: boolean }[] {
+/** Binds, in `scope`'s `names`, the names a member of it defines at its top level (the first
+ * name of a binding's path, each name of an inherit); the first definition of a name wins. No
+ * list per member: rec sets and lets of large files have tens of thousands of them. */
+function defineNames(scope: SyntaxNode, member: SyntaxNode, text: string, names: Map<string, Binding>, bindings: Binding[]): void {
+  const define = (name: string, site: SyntaxNode, inherit: boolean): void => {
+    if (names.has(name)) return;
+    const binding = makeBinding(name, inherit ? 'inherit' : scope.kind === 'LetIn' ? 'let' : 'rec', site, site, scope);
+    names.set(name, binding);
+    bindings.push(binding);
+  };
   if (member.kind === 'Binding') {
-    const path = member.children.find((c): c is SyntaxNode => isNode(c) && c.kind === 'AttrPath');
-    const first = path?.children.find(isNode);
+    let path: SyntaxNode | undefined;
+    for (const c of member.children) {
+      if (c.type === 'node' && c.kind === 'AttrPath') {
+        path = c;
+        break;
+      }
+    }
+    let first: SyntaxNode | undefined;
+    if (path !== undefined) {
+      for (const c of path.children) {
+        if (c.type === 'node') {
+          first = c;
+          break;
+        }
+      }
+    }
     const name = first === undefined ? undefined : attrName(first, text);
-    return first === undefined || name === undefined ? [] : [{ name, node: first, inherit: false }];
+    if (first !== undefined && name !== undefined) define(name, first, false);
+    return;
   }
-  if (member.kind !== 'Inherit') return [];
-  const out: { name: string; node: SyntaxNode; inherit: boolean }[] = [];
+  if (member.kind !== 'Inherit') return;
   for (const child of member.children) {
     if (!isNode(child) || child.kind === 'Paren' || child.kind === 'Error') continue;
     const name = attrName(child, text);
-    if (name !== undefined) out.push({ name, node: child, inherit: true });
+    if (name !== undefined) define(name, child, true);
   }
-  return out;
 }
 
 function resolve(name: string, scope: Scope): Resolution {
@@ -228,6 +247,6 @@ function resolve(name: string, scope: Scope): Resolution {
     const binding = s.names?.get(name);
     if (binding !== undefined) return { kind: 'binding', binding };
   }
-  if (isGlobalName(name)) return { kind: 'builtin' };
-  return withNode === undefined ? { kind: 'undefined' } : { kind: 'with', with: withNode };
+  if (isGlobalName(name)) return BUILTIN;
+  return withNode === undefined ? UNDEFINED : { kind: 'with', with: withNode };
 }

@@ -148,8 +148,10 @@ function bindingInfoFor(node: SyntaxNode, set: SyntaxNode, text: string, sets: R
   const setInfo = sets.get(set.start);
   const attrPath = bindingAttrPath(node);
   if (setInfo === undefined || attrPath === undefined) return undefined;
-  const own = childNodes(attrPath).map((n): PathPart => ({ name: attrName(n, text), node: n }));
-  return { node, set, root: setInfo.root, path: [...setInfo.prefix, ...own], ownLength: own.length, value: bindingValue(node) };
+  // One array, no intermediate lists: this runs for every binding of the file.
+  const path: PathPart[] = setInfo.prefix.slice();
+  for (const n of attrPath.children) if (n.type === 'node') path.push({ name: attrName(n, text), node: n });
+  return { node, set, root: setInfo.root, path, ownLength: path.length - setInfo.prefix.length, value: bindingValue(node) };
 }
 
 /** A set's place: nested in the binding whose value it is (through parentheses and mkIf…). */

@@ -12,14 +12,34 @@ export function childNodes(node: SyntaxNode): SyntaxNode[] {
   return node.children.filter(isNode);
 }
 
+/** The `n`th child node (0-based; negative counts from the end), without building the list:
+ * the tree index and the resolver ask this for every binding and select of a file. */
+export function childNodeAt(node: SyntaxNode, n: number): SyntaxNode | undefined {
+  const children = node.children;
+  if (n >= 0) {
+    for (let i = 0, seen = 0; i < children.length; i++) {
+      const child = children[i];
+      if (child !== undefined && child.type === 'node' && seen++ === n) return child;
+    }
+    return undefined;
+  }
+  for (let i = children.length - 1, seen = -1; i >= 0; i--) {
+    const child = children[i];
+    if (child !== undefined && child.type === 'node' && seen-- === n) return child;
+  }
+  return undefined;
+}
+
 /** The value of a Binding node (the expression after `=`). */
 export function bindingValue(binding: SyntaxNode): SyntaxNode | undefined {
-  return binding.children.find((c): c is SyntaxNode => isNode(c) && c.kind !== 'AttrPath' && c.kind !== 'Error');
+  for (const c of binding.children) if (c.type === 'node' && c.kind !== 'AttrPath' && c.kind !== 'Error') return c;
+  return undefined;
 }
 
 /** The attribute path of a Binding node. */
 export function bindingAttrPath(binding: SyntaxNode): SyntaxNode | undefined {
-  return binding.children.find((c): c is SyntaxNode => isNode(c) && c.kind === 'AttrPath');
+  for (const c of binding.children) if (c.type === 'node' && c.kind === 'AttrPath') return c;
+  return undefined;
 }
 
 /** The function and arguments of `f a b` (Apply nests to the left). */
@@ -93,8 +113,8 @@ export function identName(node: SyntaxNode, text: string): string | undefined {
 export function lastName(node: SyntaxNode, text: string): string | undefined {
   if (node.kind === 'Ident') return identName(node, text);
   if (node.kind !== 'Select') return undefined;
-  const path = childNodes(node)[1];
-  const last = path === undefined ? undefined : childNodes(path).at(-1);
+  const path = childNodeAt(node, 1);
+  const last = path === undefined ? undefined : childNodeAt(path, -1);
   return last === undefined ? undefined : attrName(last, text);
 }
 
