@@ -58,6 +58,15 @@ suite('NixOS Devices in a real VS Code', () => {
     assert.equal(ext.isActive, true);
   });
 
+  // Runs first, before any suite shows a view, runs a command or opens a Nix file.
+  test('activates without loading the rest of the extension until something is used', async () => {
+    const ext = extension();
+    await ext.activate();
+    const loaded = Object.keys(require.cache).filter((path) => path.startsWith(ext.extensionPath));
+    assert.ok(loaded.some((path) => path.endsWith('extension.js')), `the activation entry is not among the loaded modules: ${loaded.join(', ')}`);
+    assert.deepEqual(loaded.filter((path) => /extension-main\.js$|language-client\.js$|ssh2\.js$/.test(path)), [], 'activation loaded more than its entry');
+  });
+
   // test/e2e/vsix.test.ts runs this suite against the .vsix installed with --install-extension.
   if (process.env['NIXOS_DEVICES_E2E_EXPECT'] === 'installed') {
     test('runs from the installed .vsix, which holds bundles but no sources or node_modules', async () => {
