@@ -8,7 +8,7 @@
  * alternative for a login that may not use sudo but is a trusted user of the board's nix-daemon
  * (or sends signed paths).
  */
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DevicesError, toDevicesError } from '../errors';
 import { run, runChecked, spawnProcess } from '../exec';
@@ -33,7 +33,17 @@ export interface CopyClosureOptions {
   readonly closure?: readonly ClosurePath[];
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
+  /** Several boards receiving the same paths share one export (deployMany); see SharedExport. */
+  readonly sharedExport?: SharedExport;
 }
+
+/**
+ * The `nix-store --export` of exactly `paths` (dependencies first), made once and handed to
+ * every board that lacks the same paths; undefined (or resolving so) when it is too large to hold
+ * in memory, and the board's copy streams its own export. Each export is a Nix process that reads
+ * and hashes every path: ten boards deployed at once would otherwise run ten of them.
+ */
+export type SharedExport = (paths: readonly string[], bytesTotal: number) => Promise<Buffer | undefined> | undefined;
 
 export interface CopyClosureResult {
   /** Every path of the closure, dependencies first. */
@@ -93,10 +103,22 @@ export async function copyClosure(connection: SshConnection, paths: readonly str
   options.onProgress?.({ bytesDone: 0, bytesTotal, pathsTotal: missing.length });
   logger.info(`deploy: copying ${String(missing.length)} of ${String(closure.length)} paths (${String(bytesTotal)} bytes) to ${connection.target}`);
 
+  const sharing = options.sharedExport?.(missing, bytesTotal);
+  // Its failure is read below, after the importer starts: until then it must not count as unhandled.
+  sharing?.catch(() => undefined);
   // The importer first, then the exporter with its stdout piped at once: no output can be
-  // produced before its reader is attached.
+  // produced before its reader is attached. A shared export is made meanwhile (the board's
+  // importer starts while it runs); if it fails, the importer gets no input and imports nothing.
   const importer = await connection.spawn(asRoot(connection, ['nix-store', '--import']), options.signal === undefined ? {} : { signal: options.signal });
-  const exporter = spawnProcess(['nix-store', '--export', ...missing], { ...execOptions(options), rawStdout: true });
+  let shared: Buffer | undefined;
+  try {
+    shared = await sharing;
+  } catch (error) {
+    importer.stdin.end();
+    await importer.result.catch(() => undefined);
+    throw error;
+  }
+  const exporter = shared === undefined ? spawnProcess(['nix-store', '--export', ...missing], { ...execOptions(options), rawStdout: true }) : undefined;
   let bytesDone = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -108,10 +130,10 @@ export async function copyClosure(connection: SshConnection, paths: readonly str
   const importErr: Buffer[] = [];
   importer.stderr.on('data', (chunk: Buffer) => importErr.push(chunk));
   importer.stdout.resume();
-  const stdout = exporter.child.stdout;
-  if (stdout === null) throw new DevicesError('INTERNAL', 'nix-store --export has no stdout pipe.');
+  const stdout = shared === undefined ? exporter?.child.stdout : Readable.from(chunksOf(shared), { objectMode: false });
+  if (stdout === null || stdout === undefined) throw new DevicesError('INTERNAL', 'nix-store --export has no stdout pipe.');
   const piping = pipeline(stdout, counter, importer.stdin);
-  const [exported, imported, pipeError] = await Promise.all([exporter.result, importer.result, piping.then(() => undefined, (error: unknown) => error)]);
+  const [exported, imported, pipeError] = await Promise.all([exporter?.result ?? { exitCode: 0, stderr: '' }, importer.result, piping.then(() => undefined, (error: unknown) => error)]);
   if (exported.exitCode !== 0) {
     throw new DevicesError('DEPLOY_FAILED', `nix-store --export failed here: ${exported.stderr.trim().split('\n').slice(-2).join(' ')}`, { detail: exported.stderr });
   }
@@ -124,6 +146,63 @@ export async function copyClosure(connection: SshConnection, paths: readonly str
     );
   }
   return { closure, copied: missing, bytes: bytesDone };
+}
+
+/** A shared export is sent in pieces of this size, so byte progress moves as it goes. */
+const SHARED_EXPORT_CHUNK_BYTES = 256 * 1024;
+
+function* chunksOf(bytes: Buffer): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += SHARED_EXPORT_CHUNK_BYTES) yield bytes.subarray(at, at + SHARED_EXPORT_CHUNK_BYTES);
+}
+
+/**
+ * `nix-store --export` of `paths` into memory (see SharedExport); undefined once it outgrows
+ * `limitBytes` (the NAR sizes it was admitted by can be unknown, then counted as 0).
+ */
+export async function exportToMemory(paths: readonly string[], limitBytes: number, options: Pick<CopyClosureOptions, 'nixEnv' | 'signal' | 'logger'> = {}): Promise<Buffer | undefined> {
+  const tooLarge = new AbortController();
+  const signal = options.signal === undefined ? tooLarge.signal : AbortSignal.any([options.signal, tooLarge.signal]);
+  const exporter = spawnProcess(['nix-store', '--export', ...paths], { ...execOptions({ ...options, signal }), rawStdout: true });
+  const stdout = exporter.child.stdout;
+  if (stdout === null) throw new DevicesError('INTERNAL', 'nix-store --export has no stdout pipe.');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  stdout.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limitBytes) chunks.push(chunk);
+    else if (!tooLarge.signal.aborted) {
+      chunks.length = 0;
+      tooLarge.abort();
+    }
+  });
+  const exported = await exporter.result.catch((error: unknown) => {
+    if (tooLarge.signal.aborted && options.signal?.aborted !== true) return undefined;
+    throw error;
+  });
+  if (exported === undefined || tooLarge.signal.aborted) return undefined;
+  if (exported.exitCode !== 0) {
+    throw new DevicesError('DEPLOY_FAILED', `nix-store --export failed here: ${exported.stderr.trim().split('\n').slice(-2).join(' ')}`, { detail: exported.stderr });
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A SharedExport for one deployMany: each distinct set of paths is exported once, up to
+ * `perSetBytes` (NAR size) per set and `totalBytes` held in all; a larger set streams per board.
+ */
+export function sharedExports(options: Pick<CopyClosureOptions, 'nixEnv' | 'signal' | 'logger'> & { readonly perSetBytes: number; readonly totalBytes: number }): SharedExport {
+  const exports = new Map<string, Promise<Buffer | undefined>>();
+  let held = 0;
+  return (paths, bytesTotal) => {
+    const key = paths.join('\n');
+    const known = exports.get(key);
+    if (known !== undefined) return known;
+    if (bytesTotal > options.perSetBytes || held + bytesTotal > options.totalBytes) return undefined;
+    held += bytesTotal;
+    const made = exportToMemory(paths, options.perSetBytes, options);
+    exports.set(key, made);
+    return made;
+  };
 }
 
 /** The message for a board that refused unsigned paths from a non-root login. */

@@ -13,7 +13,7 @@ import { prepareElevation, type SshConnection } from '../remote';
 import { asRoot, execWithin, type BoardLink } from './board-link';
 import { DEFAULT_BOARD_PATHS, type BoardPaths } from './board-paths';
 import { diffClosures, summarizeDiff, type ClosureDiff, type ClosurePath } from './closure-diff';
-import { copyClosure } from './closure-copy';
+import { copyClosure, type SharedExport } from './closure-copy';
 import { boardClosure, localClosureSizes } from './closure-info';
 import type { DeployOutcome } from './deploy-outcome';
 import { activateWithRollback, type HealthCheck } from './magic-rollback';
@@ -50,6 +50,8 @@ export interface DeviceDeployRequest {
   readonly deployId?: string;
   /** The local closure of a store path with NAR sizes; deployMany shares one per system. */
   readonly localClosure?: (systemPath: string) => Promise<ClosurePath[]>;
+  /** One export of the paths several boards lack; deployMany shares it between its devices. */
+  readonly sharedExport?: SharedExport;
 }
 
 export interface DeviceDeployReport {
@@ -132,6 +134,7 @@ async function prepare(request: DeviceDeployRequest, reporter: DeployReporter, p
     signal,
     logger,
     ...(request.nixEnv === undefined ? {} : { nixEnv: request.nixEnv }),
+    ...(request.sharedExport === undefined ? {} : { sharedExport: request.sharedExport }),
     onProgress: (p) => reporter.progress({ done: p.bytesDone, total: p.bytesTotal, unit: 'bytes', message: `${String(p.pathsTotal)} paths` }),
   });
   return { connection, diff, copied: { paths: result.copied.length, bytes: result.bytes } };

@@ -8,10 +8,15 @@ import { setMaxListeners } from 'node:events';
 import { Job } from '../jobs';
 import { SILENT_LOGGER, type Logger } from '../log';
 import type { ClosurePath } from './closure-diff';
+import { sharedExports, type SharedExport } from './closure-copy';
 import { localClosureSizes } from './closure-info';
 import { deployToDevice, type DeviceDeployReport, type DeviceDeployRequest } from './deploy-device';
 
 export const DEFAULT_DEPLOY_CONCURRENCY = 4;
+/** Paths several devices lack are exported once and held in memory up to this NAR size per set… */
+export const SHARED_EXPORT_SET_BYTES = 64 * 1024 * 1024;
+/** …and this much in all; past it each device streams its own export. */
+export const SHARED_EXPORT_TOTAL_BYTES = 256 * 1024 * 1024;
 
 export interface DeployManyOptions {
   readonly concurrency?: number;
@@ -82,11 +87,27 @@ export function startDeployMany(requests: readonly DeviceDeployRequest[], option
         }
         return closure;
       };
+      // Devices lacking the same paths share one export of them (keyed by the local store's env).
+      const exportsByEnv = new Map<string, SharedExport>();
+      const sharedExport = (nixEnv: Readonly<Record<string, string>> | undefined): SharedExport => {
+        const key = JSON.stringify(nixEnv ?? {});
+        let found = exportsByEnv.get(key);
+        if (found === undefined) {
+          found = sharedExports({ ...(nixEnv === undefined ? {} : { nixEnv }), signal: context.signal, logger, perSetBytes: SHARED_EXPORT_SET_BYTES, totalBytes: SHARED_EXPORT_TOTAL_BYTES });
+          exportsByEnv.set(key, found);
+        }
+        return found;
+      };
       return bounded(requests.length, limit, async (index) => {
         const base = requests[index];
         if (base === undefined) throw new Error('no request');
         let arrived = false;
-        const shared: DeviceDeployRequest = base.localClosure === undefined ? { ...base, localClosure: localClosure(base.nixEnv) } : base;
+        const shared: DeviceDeployRequest = {
+          ...base,
+          ...(base.localClosure === undefined ? { localClosure: localClosure(base.nixEnv) } : {}),
+          // One device has nothing to share with: its export streams straight into the board.
+          ...(base.sharedExport === undefined && requests.length > 1 ? { sharedExport: sharedExport(base.nixEnv) } : {}),
+        };
         const request: DeviceDeployRequest =
           barrier === undefined
             ? shared

@@ -11,8 +11,8 @@ export type { BoardPaths } from './board-paths';
 export { DECIDE_SCRIPT, LAUNCH_SCRIPT, MAGIC_ROLLBACK_SCRIPT, WAIT_STATE_SCRIPT } from './board-scripts';
 export { diffClosures, summarizeDiff } from './closure-diff';
 export type { ClosureDiff, ClosurePath, PackageChange, PackageVersions } from './closure-diff';
-export { copyClosure, copyClosureWithNixCopy, localClosure, missingOnBoard, signatureHelp } from './closure-copy';
-export type { CopyClosureOptions, CopyClosureResult, CopyProgress } from './closure-copy';
+export { copyClosure, copyClosureWithNixCopy, exportToMemory, localClosure, missingOnBoard, sharedExports, signatureHelp } from './closure-copy';
+export type { CopyClosureOptions, CopyClosureResult, CopyProgress, SharedExport } from './closure-copy';
 export { boardClosure, localClosureSizes, parseClosureSizes } from './closure-info';
 export {
   DEFAULT_ACTIVATION_TIMEOUT_S,

@@ -13,6 +13,9 @@ import { spawnRemote, type RemoteProcess, type RemoteSpawnOptions } from './remo
 import { RemoteFiles } from './sftp';
 import type { ResolvedHost } from './ssh-options';
 
+/** How long a closed connection's socket may wait for the device's side of the close. */
+export const CLOSE_GRACE_MS = 2000;
+
 export class SshConnection {
   private isClosed = false;
   private files: Promise<RemoteFiles> | undefined;
@@ -121,5 +124,14 @@ export class SshConnection {
     if (this.isClosed) return;
     this.client.end();
     this.markClosed();
+    // end() half-closes the socket and waits for the device's FIN. A device that is gone (its
+    // link down, a board's namespace deleted) never sends one, and TCP would hold the socket, and
+    // a CLI process with it, for its ~15 min of retransmits. ssh2's destroy() is a no-op once
+    // ended, so its socket (internal to ssh2) is destroyed if it has not closed by then.
+    const socket = (this.client as unknown as { readonly _sock?: { readonly destroyed?: boolean; destroy(): void } })._sock;
+    if (socket === undefined || socket.destroyed === true) return;
+    const timer = setTimeout(() => socket.destroy(), CLOSE_GRACE_MS);
+    timer.unref();
+    this.client.once('close', () => clearTimeout(timer));
   }
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { reconcileDeploy, startDeployMany, type DeviceDeployRequest } from '../../../src/core/deploy';
+import { exportToMemory, localClosure, reconcileDeploy, startDeployMany, type DeviceDeployRequest } from '../../../src/core/deploy';
 import type { JobEvent } from '../../../src/core/jobs';
+import { BufferLogger } from '../../../src/core/log';
 import { nixTestEnv } from '../../harness/nix';
 import { makeTempDir } from '../../harness/temp-dir';
 import { buildFakeSystem, newNonce, startDeployBoard, type DeployBoard } from './deploy-fixture';
@@ -34,8 +35,9 @@ describe('several boards deployed in parallel, each with its own magic rollback'
     ...extra,
   });
 
-  it('deploys three boards at once, each a child job, all confirmed', async () => {
-    const job = startDeployMany(boards.map((b) => request(b, one)), { concurrency: 3 });
+  it('deploys three boards at once, each a child job, all confirmed, from one export', async () => {
+    const logger = new BufferLogger();
+    const job = startDeployMany(boards.map((b) => request(b, one)), { concurrency: 3, logger });
     const children: string[] = [];
     job.onEvent((event: JobEvent<unknown>) => {
       if (event.kind === 'child') children.push(event.child.title);
@@ -44,6 +46,16 @@ describe('several boards deployed in parallel, each with its own magic rollback'
     assert.deepEqual(reports.map((r) => [r.node, r.outcome.kind]), boards.map((b) => [b.board.name, 'confirmed']));
     assert.deepEqual(children, boards.map((b) => `Deploy ${b.board.name}`));
     for (const b of boards) assert.equal(b.readlink(b.paths.profile), 'system-1-link');
+    // The three boards lacked the same paths: one nix-store --export served them all.
+    const exports = logger.lines.filter((l) => l.message.startsWith('exec: ["nix-store","--export"'));
+    assert.equal(exports.length, 1, logger.lines.map((l) => l.message).join('\n'));
+  });
+
+  it('an export larger than the memory limit is not held: each board then streams its own', async () => {
+    const paths = await localClosure([one], { nixEnv: nixTestEnv() });
+    const whole = await exportToMemory(paths, 1 << 30, { nixEnv: nixTestEnv() });
+    assert.ok(whole !== undefined && whole.length > 1024);
+    assert.equal(await exportToMemory(paths, 1024, { nixEnv: nixTestEnv() }), undefined);
   });
 
   it('all-or-nothing: one board failing its health check rolls every board back', async () => {
