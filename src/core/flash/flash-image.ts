@@ -4,6 +4,10 @@
  * last, re-read the partition table, verify by reading back past the cache, eject on request.
  * Until the last step of writing, the first MiB is zero: a failure or cancel leaves a card with
  * no partition table and no 0x55AA boot signature, never a half-written card that looks bootable.
+ *
+ * macOS goes through the same steps with its own tools (`platform`, docs/flash-macos.md): diskutil
+ * to unmount and eject, the raw /dev/rdiskN written in whole-sector blocks (./raw-sink.ts) and read
+ * back the same way, and no O_DIRECT, blockdev or dd.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { DevicesError, isCancellation, toDevicesError } from '../errors';
@@ -17,6 +21,8 @@ import type { DecompressorChoice } from './image-format';
 import { imageCorrupt, imageTruncated } from './image-errors';
 import { openImage, type ImageSource } from './image-source';
 import { describeTarget } from './list-drives';
+import { blockDiskPath, rawDiskPath } from './macos-disk';
+import { rawSink } from './raw-sink';
 import { hashDeviceBytes } from './read-back';
 import { createSha256Hasher, resolveHashChoice, type HashChoice } from './sha256-hasher';
 
@@ -49,6 +55,8 @@ export interface FlashOptions {
   readonly writeMode?: WriteMode | 'auto';
   readonly logger?: Logger;
   readonly signal?: AbortSignal;
+  /** Whose tools and device names to use: process.platform unless a test drives another here. */
+  readonly platform?: NodeJS.Platform;
 }
 
 export interface FlashResult {
@@ -85,12 +93,14 @@ async function flash(options: FlashOptions, context: JobContext): Promise<FlashR
   const logger = options.logger ?? SILENT_LOGGER;
   const signal = context.signal;
   const phase = (p: FlashPhase): void => context.phase(p);
+  const platform = options.platform ?? process.platform;
+  const darwin = platform === 'darwin';
   let stage: 'untouched' | 'wiped' | 'written' = 'untouched';
   let handle: FileHandle | undefined;
   try {
     phase('checking');
     const image = await openImage(options.image);
-    const drive = await describeTarget(options.target, { logger, signal });
+    const drive = await describeTarget(options.target, { logger, signal, platform });
     const assessment = assessDrive(drive, { imageSize: image.size.bytes, imageSizeEstimated: image.size.estimated, allowNonRemovable: options.allowNonRemovable === true });
     const [problem] = assessment.problems;
     if (problem !== undefined) throw new DevicesError(problem.code, problem.message);
@@ -103,35 +113,41 @@ async function flash(options: FlashOptions, context: JobContext): Promise<FlashR
     signal.throwIfAborted();
     if (assessment.mounted.length > 0) {
       phase('unmounting');
-      await unmountAll(drive, { logger, signal });
+      await unmountAll(drive, { logger, signal, platform });
     }
     const auto = options.writeMode === undefined || options.writeMode === 'auto';
-    const writeMode: WriteMode = auto ? (drive.kind !== 'file' || (await supportsDirectIo(drive.path)) ? 'direct' : 'buffered') : (options.writeMode ?? 'direct');
+    // macOS: 'direct' is the raw /dev/rdiskN (uncached), 'buffered' the block device /dev/diskN; a
+    // plain file is always buffered there (uncached file writes need F_NOCACHE, not in Node).
+    const writeMode: WriteMode = darwin && drive.kind === 'file' ? 'buffered' : auto ? (drive.kind !== 'file' || (await supportsDirectIo(drive.path, platform)) ? 'direct' : 'buffered') : (options.writeMode ?? 'direct');
+    const writePath = !darwin || drive.kind === 'file' ? drive.path : writeMode === 'direct' ? rawDiskPath(drive.path) : blockDiskPath(drive.path);
+    const readPath = !darwin || drive.kind === 'file' ? drive.path : rawDiskPath(drive.path);
+    /** A macOS device takes whole sectors only (the block device too, being the same disk's driver). */
+    const wholeSectors = darwin && drive.kind !== 'file';
     const warnings = [...assessment.warnings];
     for (const warning of warnings) context.log(warning, 'warn');
-    context.log(`${image.name}: ${image.format.id}, ${image.size.bytes} bytes${image.size.estimated ? ' (estimated)' : ''}, decompressed by ${image.format.describeDecompressor(options.decompressor)}; writing ${writeMode === 'direct' ? 'with O_DIRECT writes' : 'buffered, then fsync'}.`, 'info');
+    context.log(`${image.name}: ${image.format.id}, ${image.size.bytes} bytes${image.size.estimated ? ' (estimated)' : ''}, decompressed by ${image.format.describeDecompressor(options.decompressor)}; writing ${darwin ? `to ${writePath} in whole sectors${writeMode === 'direct' ? ' (raw, uncached)' : ''}, then fsync` : writeMode === 'direct' ? 'with O_DIRECT writes' : 'buffered, then fsync'}.`, 'info');
     const hash = resolveHashChoice(options.hash);
     context.log(`SHA-256 by ${hash === 'program' ? 'the openssl program' : "Node's crypto"}.`, 'debug');
-    handle = await openTarget(drive);
+    handle = await openTarget(drive, { platform, path: writePath });
     phase('wiping');
     await wipeEnds(handle, drive.kind === 'file' ? Math.max(drive.size, HEAD_BYTES) : drive.size);
     stage = 'wiped';
     phase('writing');
-    const written = await writeBody(image, drive, handle, { mode: writeMode, hash }, options, context);
+    const written = await writeBody(image, drive, handle, { mode: writeMode, hash, darwin, writePath, wholeSectors }, options, context);
     signal.throwIfAborted();
     phase('finishing');
-    await writeHead(handle, written.head);
+    await writeHead(handle, written.head, { wholeSectors });
     stage = 'written';
     await handle.close();
     handle = undefined;
-    const rereadWarning = await rereadPartitionTable(drive, { logger });
+    const rereadWarning = await rereadPartitionTable(drive, { logger, platform });
     if (rereadWarning !== undefined) warnings.push(rereadWarning);
     let verified = false;
     if (options.verify !== false) {
       signal.throwIfAborted();
       phase('verifying');
       const verifyProgress = throttle((done) => context.progress({ done, total: written.bytes, unit: 'bytes' }));
-      const readSha = await hashDeviceBytes(drive.path, written.bytes, drive.kind !== 'file', { hash, logger, signal, onBytes: verifyProgress });
+      const readSha = await hashDeviceBytes(readPath, written.bytes, drive.kind !== 'file', { hash, logger, signal, onBytes: verifyProgress, platform });
       verifyProgress.flush();
       if (readSha !== written.sha256) {
         throw new DevicesError('VERIFY_FAILED', `Verification failed: ${drive.path} does not hold what was written (SHA-256 ${readSha} read back, ${written.sha256} written). The card may be failing or fake; try another one.`, {
@@ -143,7 +159,7 @@ async function flash(options: FlashOptions, context: JobContext): Promise<FlashR
     if (options.eject === true) {
       phase('ejecting');
       // The image is written and verified: a failed eject is a warning, not a failed flash.
-      await ejectDrive(drive, { logger }).catch((error: unknown) => warnings.push(toDevicesError(error).message));
+      await ejectDrive(drive, { logger, platform }).catch((error: unknown) => warnings.push(toDevicesError(error).message));
     }
     return {
       imagePath: image.path,
@@ -176,13 +192,26 @@ interface WrittenBody {
 }
 
 /** Streams the image: the first HEAD_BYTES into memory, the rest to the body sink. */
-async function writeBody(image: ImageSource, drive: Drive, handle: FileHandle, how: { mode: WriteMode; hash: Exclude<HashChoice, 'auto'> }, options: FlashOptions, context: JobContext): Promise<WrittenBody> {
+interface WriteHow {
+  readonly mode: WriteMode;
+  readonly hash: Exclude<HashChoice, 'auto'>;
+  /** macOS: plain whole-sector writes through `handle` (raw-sink.ts), whatever the mode. */
+  readonly darwin: boolean;
+  readonly writePath: string;
+  readonly wholeSectors: boolean;
+}
+
+async function writeBody(image: ImageSource, drive: Drive, handle: FileHandle, how: WriteHow, options: FlashOptions, context: JobContext): Promise<WrittenBody> {
   const logger = options.logger ?? SILENT_LOGGER;
   const signal = context.signal;
   const mode = how.mode;
   // Before the decompressor starts, so a failure here leaves no child behind. The wipe zeroed the
   // first MiB and the head is written there last: the direct sink may try its alignment there.
-  const sink: BodySink = mode === 'direct' ? await openDirectSink(drive.path, handle, HEAD_BYTES, { signal, logger }) : bufferedSink(handle, HEAD_BYTES);
+  const sink: BodySink = how.darwin
+    ? rawSink(handle, { startOffset: HEAD_BYTES, wholeSectors: how.wholeSectors, devicePath: how.writePath })
+    : mode === 'direct'
+      ? await openDirectSink(drive.path, handle, HEAD_BYTES, { signal, logger })
+      : bufferedSink(handle, HEAD_BYTES);
   const fileHasher = createSha256Hasher(how.hash, { signal, logger });
   const source = image.createStream({ signal, logger, fileHasher, ...(options.decompressor === undefined ? {} : { decompressor: options.decompressor }) });
   const hash = createSha256Hasher(how.hash, { signal, logger });
@@ -224,7 +253,7 @@ async function writeBody(image: ImageSource, drive: Drive, handle: FileHandle, h
       ? imageTruncated(image.path, `decompressed to ${bytes} bytes, the file records ${image.size.bytes}`)
       : imageCorrupt(image.path, `decompressed to ${bytes} bytes, more than the ${image.size.bytes} the file records`);
   }
-  logger.info(`flash: wrote ${bytes} bytes to ${drive.path} (${mode}, ${image.format.describeDecompressor(options.decompressor)})`);
+  logger.info(`flash: wrote ${bytes} bytes to ${how.writePath} (${mode}, ${image.format.describeDecompressor(options.decompressor)})`);
   const [sha256, fileSha256] = await Promise.all([hash.digest(), source.fileSha256()]);
   return { head: bytes < head.length ? head.subarray(0, bytes) : head, bytes, sha256, fileSha256 };
 }

@@ -1,7 +1,7 @@
 /**
  * Lists drives on this computer, and describes one target (a device or a plain file) for the
  * writer, which re-applies the policy itself right before writing. Linux only: lsblk and
- * /proc/swaps; macOS: diskutil (listing only: writing there is not implemented yet, TODO #5).
+ * /proc/swaps; macOS: diskutil (docs/flash-macos.md).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -11,11 +11,14 @@ import type { Logger } from '../log';
 import { cleanLabel } from './clean-label';
 import type { Drive } from './drive';
 import { listDrivesDarwin } from './diskutil';
+import { diskIdentifier } from './macos-disk';
 import { LSBLK_COLUMNS, parseLsblk, parseProcSwaps } from './lsblk';
 
 export interface ListDrivesOptions {
   readonly logger?: Logger;
   readonly signal?: AbortSignal;
+  /** Which system to ask; process.platform when not given. */
+  readonly platform?: NodeJS.Platform;
 }
 
 async function activeSwaps(): Promise<string[]> {
@@ -46,7 +49,7 @@ async function lsblk(devices: readonly string[], options: ListDrivesOptions): Pr
 
 /** Every whole disk, loop device and CD this computer has (the policy decides which are offered). */
 export async function listDrives(options: ListDrivesOptions = {}): Promise<Drive[]> {
-  if (process.platform === 'darwin') {
+  if ((options.platform ?? process.platform) === 'darwin') {
     return listDrivesDarwin({ ...(options.logger === undefined ? {} : { logger: options.logger }), ...(options.signal === undefined ? {} : { signal: options.signal }) });
   }
   return lsblk([], options);
@@ -74,6 +77,14 @@ export async function describeTarget(path: string, options: ListDrivesOptions = 
       mountpoints: [],
       holdsSwap: (await activeSwaps()).includes(path),
     };
+  }
+  if ((options.platform ?? process.platform) === 'darwin') {
+    // The whole listing, not `diskutil info` of this disk alone: APFS volumes are credited to the
+    // physical disk only from the containers listed beside it, and the policy needs those mounts.
+    const id = diskIdentifier(path);
+    const found = (await listDrivesDarwin({ ...(options.logger === undefined ? {} : { logger: options.logger }), ...(options.signal === undefined ? {} : { signal: options.signal }) })).find((d) => d.name === id);
+    if (found === undefined) throw new DevicesError('NOT_FOUND', `diskutil does not list ${path} as a whole physical disk.`);
+    return found;
   }
   if (!info.isBlockDevice()) throw new DevicesError('DRIVE_NOT_ALLOWED', `${path} is neither a block device nor a plain file.`);
   const [drive] = await lsblk([path], options);
