@@ -98,50 +98,77 @@ async function readDirect(path: string, length: number, options: ReadBackOptions
   } catch {
     return false;
   }
-  const reads: (Promise<number> | undefined)[] = [];
   try {
     const file = handle;
     const memory = await alignedBuffer(DIRECT_READ_SLOTS * READ_CHUNK_BYTES, (probe) => file.read(probe, 0, probe.length, 0));
     if (memory === undefined) return false;
-    const blocks = slices(memory, DIRECT_READ_SLOTS, READ_CHUNK_BYTES);
     const end = Math.ceil(length / DIRECT_IO_ALIGN) * DIRECT_IO_ALIGN;
-    let next = 0;
-    const start = (block: Buffer): Promise<number> | undefined => {
-      if (next >= end) return undefined;
-      const position = next;
-      next += block.length;
-      return readFull(file, block, Math.min(block.length, end - position), position);
-    };
-    for (const block of blocks) reads.push(start(block));
-    let got = 0;
-    for (let index = 0; got < length; index = (index + 1) % blocks.length) {
-      const block = blocks[index];
-      const reading = reads[index];
-      if (block === undefined || reading === undefined) break;
-      const bytes = await reading;
-      options.signal?.throwIfAborted();
-      got += bytes;
-      await take(block.subarray(0, bytes));
-      reads[index] = bytes < block.length ? undefined : start(block);
-    }
+    await readRing(file, path, slices(memory, DIRECT_READ_SLOTS, READ_CHUNK_BYTES), { end, align: DIRECT_IO_ALIGN, length }, options, take);
     return true;
   } catch (error) {
-    throw error instanceof DevicesError || options.signal?.aborted === true ? error : new DevicesError('VERIFY_FAILED', `Reading ${path} back failed: ${error instanceof Error ? error.message : String(error)}. The card may be failing; try another one.`, { cause: error });
+    throw readFailed(path, error, options);
   } finally {
-    // Closing waits for reads still in flight; their results no longer matter.
-    await Promise.allSettled(reads.filter((read): read is Promise<number> => read !== undefined));
     await handle.close();
   }
 }
 
+/**
+ * Reads [0, end) of `handle` into `blocks` in turn, a block's next read started as soon as it has
+ * been taken, so the reads in flight overlap the hashing. Stops after `length` bytes or at a short
+ * read (the end of the file or device). Every read starts at a multiple of `align` (O_DIRECT and
+ * raw devices take nothing else).
+ */
+async function readRing(
+  handle: FileHandle,
+  path: string,
+  blocks: readonly Buffer[],
+  range: { readonly end: number; readonly align: number; readonly length: number },
+  options: ReadBackOptions,
+  take: (chunk: Buffer) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const start = (block: Buffer): Promise<number> | undefined => {
+    if (next >= range.end) return undefined;
+    const position = next;
+    next += block.length;
+    return readFull(handle, block, Math.min(block.length, range.end - position), position, range.align);
+  };
+  const reads = blocks.map(start);
+  try {
+    for (let index = 0, got = 0; got < range.length; index = (index + 1) % blocks.length) {
+      const block = blocks[index];
+      const reading = reads[index];
+      if (block === undefined || reading === undefined) break;
+      const bytes = await reading;
+      reads[index] = undefined;
+      options.signal?.throwIfAborted();
+      got += bytes;
+      if (bytes > 0) await take(block.subarray(0, bytes));
+      if (bytes < block.length) break;
+      reads[index] = start(block);
+    }
+  } catch (error) {
+    throw readFailed(path, error, options);
+  } finally {
+    // Reads still in flight must end before the handle closes; their results no longer matter.
+    await Promise.allSettled(reads.filter((read): read is Promise<number> => read !== undefined));
+  }
+}
+
+function readFailed(path: string, error: unknown, options: ReadBackOptions): unknown {
+  return error instanceof DevicesError || options.signal?.aborted === true
+    ? error
+    : new DevicesError('VERIFY_FAILED', `Reading ${path} back failed: ${error instanceof Error ? error.message : String(error)}. The card may be failing; try another one.`, { cause: error });
+}
+
 /** Reads until `length` bytes or the end (a short count then). */
-async function readFull(handle: FileHandle, block: Buffer, length: number, position: number): Promise<number> {
+async function readFull(handle: FileHandle, block: Buffer, length: number, position: number, align: number): Promise<number> {
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(block, done, length - done, position + done);
     done += bytesRead;
-    // Short only at the end: reading on from an unaligned offset would fail with EINVAL.
-    if (bytesRead === 0 || done % DIRECT_IO_ALIGN !== 0) break;
+    // Short only at the end: reading on from an unaligned offset would be refused (EINVAL).
+    if (bytesRead === 0 || done % align !== 0) break;
   }
   return done;
 }
@@ -161,42 +188,9 @@ async function readSectors(path: string, length: number, options: ReadBackOption
     throw new DevicesError('VERIFY_FAILED', `Could not open ${path} to read it back: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const end = Math.ceil(length / SECTOR_BYTES) * SECTOR_BYTES;
-  const blocks = [Buffer.alloc(READ_CHUNK_BYTES), Buffer.alloc(READ_CHUNK_BYTES)];
-  let next = 0;
-  const start = (block: Buffer): Promise<number> | undefined => {
-    if (next >= end) return undefined;
-    const position = next;
-    next += block.length;
-    return readSome(handle, block, Math.min(block.length, end - position), position);
-  };
-  const reads: (Promise<number> | undefined)[] = blocks.map(start);
   try {
-    for (let index = 0, got = 0; got < length; index = (index + 1) % blocks.length) {
-      const block = blocks[index];
-      const reading = reads[index];
-      if (block === undefined || reading === undefined) break;
-      const bytes = await reading;
-      options.signal?.throwIfAborted();
-      got += bytes;
-      if (bytes > 0) await take(block.subarray(0, bytes));
-      reads[index] = bytes < block.length ? undefined : start(block);
-      if (bytes < block.length) break;
-    }
-  } catch (error) {
-    throw error instanceof DevicesError || options.signal?.aborted === true ? error : new DevicesError('VERIFY_FAILED', `Reading ${path} back failed: ${error instanceof Error ? error.message : String(error)}. The card may be failing; try another one.`, { cause: error });
+    await readRing(handle, path, [Buffer.alloc(READ_CHUNK_BYTES), Buffer.alloc(READ_CHUNK_BYTES)], { end, align: SECTOR_BYTES, length }, options, take);
   } finally {
-    await Promise.allSettled(reads.filter((read): read is Promise<number> => read !== undefined));
     await handle.close();
   }
-}
-
-/** Reads until `length` bytes or the end (a short count then); positions stay whole sectors. */
-async function readSome(handle: FileHandle, block: Buffer, length: number, position: number): Promise<number> {
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await handle.read(block, done, length - done, position + done);
-    done += bytesRead;
-    if (bytesRead === 0 || done % SECTOR_BYTES !== 0) break;
-  }
-  return done;
 }
