@@ -5,7 +5,7 @@
  * pkexec clears the environment, hence `pkexec env ELECTRON_RUN_AS_NODE=1 <runtime> <cli>`: VS
  * Code's own binary then runs the CLI as Node instead of opening a root editor window.
  */
-import { flashCliArgv } from '../flash/flash-cli-argv';
+import { flashCliArgv, type FlashCliArgvOptions } from '../flash/flash-cli-argv';
 import { DevicesError, type DevicesErrorCode } from '../errors';
 import { spawnProcess } from '../exec';
 import type { FlashResult } from '../flash';
@@ -14,16 +14,9 @@ import { SILENT_LOGGER, type Logger } from '../log';
 
 export type ElevationMethod = 'pkexec' | 'sudo';
 
-export interface ElevatedFlashOptions {
+/** `runtimePath`: VS Code's binary (with ELECTRON_RUN_AS_NODE) or node. */
+export interface ElevatedFlashOptions extends FlashCliArgvOptions {
   readonly method: ElevationMethod;
-  /** The JavaScript runtime: VS Code's binary (with ELECTRON_RUN_AS_NODE) or node. */
-  readonly runtimePath: string;
-  readonly cliPath: string;
-  readonly image: string;
-  readonly target: string;
-  readonly verify: boolean;
-  readonly allowNonRemovable: boolean;
-  readonly eject: boolean;
   /** For sudo: the user's password, fed on stdin (never on a command line). Undefined tries
    * without one (a NOPASSWD rule). */
   readonly sudoPassword?: string;

@@ -16,7 +16,7 @@
  * Not run on macOS here: the argv and the shell command are tested on Linux with a stand-in
  * osascript that runs the script text the way `do shell script` does.
  */
-import { flashCliArgv } from './flash-cli-argv';
+import { flashCliArgv, type FlashCliArgvOptions } from './flash-cli-argv';
 import { quoteArgv } from '../remote';
 
 export const OSASCRIPT_PATH = '/usr/bin/osascript';
@@ -29,15 +29,8 @@ export function appleScriptString(text: string): string {
   return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-export interface MacosFlashCommand {
-  readonly runtimePath: string;
-  readonly cliPath: string;
-  readonly image: string;
-  /** /dev/diskN */
-  readonly target: string;
-  readonly verify: boolean;
-  readonly allowNonRemovable: boolean;
-  readonly eject: boolean;
+/** `target` is /dev/diskN. */
+export interface MacosFlashCommand extends FlashCliArgvOptions {
   /** A file in a folder only the user can write; the CLI's `--json` events and errors go there. */
   readonly eventsFile: string;
   /** Created by the user's side to cancel. */
